@@ -1,0 +1,234 @@
+package slashing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/prometheus/client_golang/prometheus"
+	bolt "go.etcd.io/bbolt"
+	"go.uber.org/zap"
+)
+
+// DefaultMaxBatch bounds how many requests share one transaction and fsync.
+const DefaultMaxBatch = 4096
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	strategy    Strategy
+	logger      *zap.Logger
+	registerer  prometheus.Registerer
+	maxBatch    int
+	openTimeout time.Duration
+}
+
+// WithStrategy sets the check strategy (default StrategyComplete).
+func WithStrategy(s Strategy) Option { return func(o *options) { o.strategy = s } }
+
+// WithLogger sets the logger (default: none).
+func WithLogger(l *zap.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithRegisterer registers the store's metrics (default: not registered).
+func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.registerer = r } }
+
+// WithMaxBatch bounds the number of requests per group commit (default
+// DefaultMaxBatch).
+func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
+
+// WithOpenTimeout bounds the wait for the database file lock held by another
+// process (default 5 s).
+func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.openTimeout = d } }
+
+// Store is the slashing-protection database for one chain. All methods are
+// safe for concurrent use.
+type Store struct {
+	db       *bolt.DB
+	gvr      phase0.Root
+	chain    []byte
+	strategy Strategy
+	log      *zap.Logger
+	metrics  *metrics
+	maxBatch int
+
+	mu     sync.RWMutex // guards closed and sends on reqs
+	closed bool
+	reqs   chan *request
+	done   chan struct{}
+
+	// failCommit, when set (tests only), makes a batch fail just before its
+	// commit, to prove that a failed batch leaves no partial state.
+	failCommit func() error
+}
+
+// Open opens (creating if needed) the database at path for the chain with
+// genesis validators root gvr, and starts the store's writer goroutine.
+func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
+	o := options{strategy: StrategyComplete, logger: zap.NewNop(), maxBatch: DefaultMaxBatch, openTimeout: 5 * time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch {
+	case !o.strategy.valid():
+		return nil, fmt.Errorf("open slashing protection: strategy %d: want StrategyComplete or StrategyMinimal", int(o.strategy))
+	case o.maxBatch < 1:
+		return nil, fmt.Errorf("open slashing protection: max batch %d: want at least 1", o.maxBatch)
+	case o.logger == nil:
+		return nil, errors.New("open slashing protection: nil logger")
+	}
+	m, err := newMetrics(o.registerer)
+	if err != nil {
+		return nil, fmt.Errorf("open slashing protection: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        o.openTimeout,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open slashing protection %s: %w", path, err)
+	}
+	s := &Store{
+		db: db, gvr: gvr, chain: chainBucketName(gvr), strategy: o.strategy, log: o.logger,
+		metrics: m, maxBatch: o.maxBatch, reqs: make(chan *request, o.maxBatch), done: make(chan struct{}),
+	}
+	if err := db.Update(s.initSchema); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open slashing protection %s: %w", path, err)
+	}
+	go s.run()
+	return s, nil
+}
+
+func (s *Store) initSchema(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(metaBucket)
+	if err != nil {
+		return fmt.Errorf("create meta bucket: %w", err)
+	}
+	switch v := meta.Get(schemaKey); {
+	case v == nil:
+		if err := meta.Put(schemaKey, schemaVersion); err != nil {
+			return fmt.Errorf("write schema version: %w", err)
+		}
+	case !bytes.Equal(v, schemaVersion):
+		return fmt.Errorf("schema version %x: this build reads %x", v, schemaVersion)
+	}
+	if _, err := tx.CreateBucketIfNotExists(s.chain); err != nil {
+		return fmt.Errorf("create chain bucket: %w", err)
+	}
+	return nil
+}
+
+// GenesisValidatorsRoot is the chain this store protects.
+func (s *Store) GenesisValidatorsRoot() phase0.Root { return s.gvr }
+
+// Strategy is the check strategy.
+func (s *Store) Strategy() Strategy { return s.strategy }
+
+// CheckAndRecordBlock returns nil if pubkey may sign a block at slot with
+// signingRoot, after recording it durably; otherwise an error (a
+// *SlashableError wrapping an offence sentinel when signing is unsafe). A
+// zero signingRoot means unknown and can never be re-signed.
+func (s *Store) CheckAndRecordBlock(ctx context.Context, pubkey phase0.BLSPubKey, slot phase0.Slot, signingRoot phase0.Root) error {
+	err := s.submit(ctx, &request{kind: KindBlock, pubkey: pubkey, slot: uint64(slot), root: knownRoot(signingRoot)})
+	if err != nil {
+		return fmt.Errorf("check block: %w", err)
+	}
+	return nil
+}
+
+// CheckAndRecordAttestation returns nil if pubkey may sign an attestation
+// with the given source and target epochs and signingRoot, after recording it
+// durably; otherwise an error (a *SlashableError wrapping an offence sentinel
+// when signing is unsafe). A zero signingRoot means unknown.
+func (s *Store) CheckAndRecordAttestation(ctx context.Context, pubkey phase0.BLSPubKey, source, target phase0.Epoch,
+	signingRoot phase0.Root,
+) error {
+	err := s.submit(ctx, &request{kind: KindAttestation, pubkey: pubkey, source: uint64(source), target: uint64(target),
+		root: knownRoot(signingRoot)})
+	if err != nil {
+		return fmt.Errorf("check attestation: %w", err)
+	}
+	return nil
+}
+
+// submit hands req to the writer and waits for its durable answer. If ctx
+// ends first the caller gets ctx's error (never "safe"); the request may
+// still be recorded, which only makes later checks stricter.
+func (s *Store) submit(ctx context.Context, req *request) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req.ctx, req.resp = ctx, make(chan error, 1)
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.reqs <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	select {
+	case err := <-req.resp:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops accepting requests, answers every request already submitted,
+// stops the writer and closes the database.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	close(s.reqs)
+	s.mu.Unlock()
+	<-s.done
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close slashing protection: %w", err)
+	}
+	return nil
+}
+
+// run is the writer goroutine: it takes every request waiting, applies them
+// in one transaction with one fsync, answers them, and repeats. While one
+// batch is being fsynced the next one queues up, so the batch size adapts to
+// the load with no timer and no added latency.
+func (s *Store) run() {
+	defer close(s.done)
+	batch := make([]*request, 0, s.maxBatch)
+	for {
+		req, ok := <-s.reqs
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], req)
+	drain:
+		for len(batch) < s.maxBatch {
+			select {
+			case r, ok := <-s.reqs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		s.process(batch)
+		clear(batch)
+	}
+}
