@@ -111,7 +111,9 @@ func TestHealthCodeFollowsWorstComponent(t *testing.T) {
 
 func TestServiceEndpointsReportEachComponent(t *testing.T) {
 	_, base := startServer(t, func(o *api.Options) {
-		o.Health.Register("p2p", func() api.ComponentStatus { return api.ComponentStatus{State: api.StateDegraded, Message: "1 of 3 peers"} })
+		o.Health.Register("p2p", func() api.ComponentStatus {
+			return api.ComponentStatus{State: api.StateDegraded, Message: "1 of 3 peers"}
+		})
 		o.Health.Register("api", func() api.ComponentStatus { return api.ComponentStatus{State: api.StateHealthy} })
 	}, nil)
 	code, body := do(t, "GET", base+"/eigen/node/services", "", nil)
