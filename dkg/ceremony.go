@@ -232,9 +232,10 @@ func (c *ceremony) deal(ctx context.Context) error {
 		pops:        make([]*bls.Signature, c.v),
 		ciphertexts: make([][]byte, c.n),
 	}
+	popMsg := popMessage(c.defHash, c.me)
 	for v := range c.v {
 		d.commitments[v] = c.own[v].Commitments()
-		d.pops[v] = c.own[v].Secret().Sign(popMessage(c.defHash, c.me, v))
+		d.pops[v] = c.own[v].Secret().Sign(popMsg)
 	}
 	if c.cfg.tamper != nil && c.cfg.tamper.badCommitment {
 		other, err := bls.GenerateSecretKey(c.cfg.Rand)
@@ -320,21 +321,28 @@ func (c *ceremony) sharesOf(j int) ([]*bls.SecretKey, error) {
 func (c *ceremony) checkProofs() error {
 	items := make([]bls.BatchItem, 0, c.n*c.v)
 	for i, d := range c.dealings {
+		msg := popMessage(c.defHash, i)
 		for v := range c.v {
-			items = append(items, bls.BatchItem{PublicKey: d.commitments[v][0], Message: popMessage(c.defHash, i, v), Signature: d.pops[v]})
+			items = append(items, bls.BatchItem{PublicKey: d.commitments[v][0], Message: msg, Signature: d.pops[v]})
 		}
 	}
-	if bls.BatchVerify(items, c.cfg.Rand) {
+	invalid, err := bls.FindInvalid(items, c.cfg.Rand)
+	if err != nil {
+		return fmt.Errorf("dkg check proofs of possession: %w", err)
+	}
+	bad := make(map[int]bool)
+	for _, k := range invalid {
+		bad[k/c.v] = true
+	}
+	if len(bad) == 0 {
 		return nil
 	}
-	var bad []int
-	for i, d := range c.dealings {
-		if !bls.BatchVerify(items[i*c.v:(i+1)*c.v], c.cfg.Rand) {
-			bad = append(bad, i)
-			c.log.Warn("Bad proof of possession", zap.Int("dealer", i), zap.Int("validators", len(d.pops)))
-		}
+	dealers := make([]int, 0, len(bad))
+	for i := range bad {
+		dealers = append(dealers, i)
+		c.log.Warn("Bad proof of possession", zap.Int("dealer", i))
 	}
-	return blame(RoundDeal, "sent commitments without a valid proof of possession", bad...)
+	return blame(RoundDeal, "sent commitments without a valid proof of possession", dealers...)
 }
 
 // verify decrypts and checks our shares, then exchanges digests and complaints.

@@ -19,16 +19,19 @@ const (
 	shareTag = "stinger/dkg/shares/v1"
 )
 
-// popMessage is what a dealer signs with its polynomial's constant term for
-// validator v: it binds the proof to this ceremony and this dealer, so that a
-// proof cannot be replayed by another dealer or in another cluster.
-func popMessage(defHash []byte, dealer, validator int) []byte {
+// popMessage is what a dealer signs with the constant term of each of its
+// polynomials: it binds the proof to this ceremony and this dealer, so that a
+// proof cannot be replayed by another dealer or in another cluster. Every
+// validator's proof of one dealer signs the same message, which lets the
+// batch check share one hash-to-curve and one Miller loop per dealer; each
+// proof is still a signature by its own key, so a rogue key (one whose
+// discrete logarithm the dealer does not know) cannot carry a valid proof.
+func popMessage(defHash []byte, dealer int) []byte {
 	h := sha256.New()
 	h.Write([]byte(popTag))
 	h.Write(defHash)
-	var b [8]byte
-	binary.BigEndian.PutUint32(b[:4], uint32(dealer))
-	binary.BigEndian.PutUint32(b[4:], uint32(validator))
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], uint32(dealer))
 	h.Write(b[:])
 	return h.Sum(nil)
 }

@@ -153,22 +153,9 @@ func (c *ceremony) deposits(ctx context.Context) ([]*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := make([][]*bls.Signature, c.n)
-	var bad []int
-	for j := range c.n {
-		sigs, err := decodeSignatures(got[j], c.v*a)
-		if err == nil && !c.partialsValid(j, sigs, pubShares, roots) {
-			err = fmt.Errorf("invalid partial deposit signature")
-		}
-		if err != nil {
-			c.log.Warn("Bad partial deposit signatures", zap.Int("operator", j), zap.Error(err))
-			bad = append(bad, j)
-			continue
-		}
-		all[j] = sigs
-	}
-	if len(bad) > 0 {
-		return nil, blame(RoundDeposit, "sent partial deposit signatures that do not verify under its public shares", bad...)
+	all, err := c.checkPartials(got, pubShares, roots)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*Validator, c.v)
 	for v := range c.v {
@@ -194,20 +181,51 @@ func (c *ceremony) deposits(ctx context.Context) ([]*Validator, error) {
 	return out, nil
 }
 
-// partialsValid batch-verifies operator j's partial signatures.
-func (c *ceremony) partialsValid(j int, sigs []*bls.Signature, pubShares [][]*bls.PublicKey, roots [][]phase0.Root) bool {
+// checkPartials decodes every operator's partial deposit signatures and
+// verifies them all in one batch (one Miller loop per deposit message, shared
+// by the operators); if the batch fails it finds the operators at fault.
+func (c *ceremony) checkPartials(got map[int][]byte, pubShares [][]*bls.PublicKey, roots [][]phase0.Root) ([][]*bls.Signature, error) {
 	a := len(c.def.DepositAmounts)
-	items := make([]bls.BatchItem, 0, len(sigs))
-	for v := range c.v {
-		for k := range a {
-			s := sigs[v*a+k]
-			if s == nil {
-				return false
+	all := make([][]*bls.Signature, c.n)
+	bad := make(map[int]bool)
+	items := make([]bls.BatchItem, 0, c.n*c.v*a)
+	owner := make([]int, 0, c.n*c.v*a)
+	for j := range c.n {
+		sigs, err := decodeSignatures(got[j], c.v*a)
+		if err != nil {
+			c.log.Warn("Malformed partial deposit signatures", zap.Int("operator", j), zap.Error(err))
+			bad[j] = true
+			continue
+		}
+		all[j] = sigs
+		for v := range c.v {
+			for k := range a {
+				if sigs[v*a+k] == nil {
+					bad[j] = true
+					continue
+				}
+				items = append(items, bls.BatchItem{PublicKey: pubShares[v][j], Message: roots[v][k][:], Signature: sigs[v*a+k]})
+				owner = append(owner, j)
 			}
-			items = append(items, bls.BatchItem{PublicKey: pubShares[v][j], Message: roots[v][k][:], Signature: s})
 		}
 	}
-	return bls.BatchVerify(items, c.cfg.Rand)
+	if len(items) > 0 {
+		invalid, err := bls.FindInvalid(items, c.cfg.Rand)
+		if err != nil {
+			return nil, fmt.Errorf("check partial deposit signatures: %w", err)
+		}
+		for _, k := range invalid {
+			bad[owner[k]] = true
+		}
+	}
+	if len(bad) > 0 {
+		ops := make([]int, 0, len(bad))
+		for j := range bad {
+			ops = append(ops, j)
+		}
+		return nil, blame(RoundDeposit, "sent partial deposit signatures that do not verify under its public shares", ops...)
+	}
+	return all, nil
 }
 
 // lock builds the lock, exchanges every operator's signature over its hash,
