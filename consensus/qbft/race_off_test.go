@@ -1,0 +1,5 @@
+//go:build !race
+
+package qbft_test
+
+const raceEnabled = false
