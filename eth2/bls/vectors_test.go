@@ -81,6 +81,8 @@ func TestVectors(t *testing.T) {
 	}
 }
 
+var hexDecode = hex.DecodeString
+
 func unhex(t *testing.T, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
