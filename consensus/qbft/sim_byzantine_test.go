@@ -8,12 +8,12 @@ import (
 
 // Byzantine strategies; each Byzantine process gets a random non-empty set.
 const (
-	stratEquivocate = 1 << iota // different values to different processes
-	stratInvalidValue           // proposes values that fail validation
-	stratForge                  // justifications with forged signatures
-	stratReplay                 // replays others' messages and justifications out of context
-	stratFlood                  // floods future rounds and garbage bytes
-	stratAll                    = stratEquivocate | stratInvalidValue | stratForge | stratReplay | stratFlood
+	stratEquivocate   = 1 << iota // different values to different processes
+	stratInvalidValue             // proposes values that fail validation
+	stratForge                    // justifications with forged signatures
+	stratReplay                   // replays others' messages and justifications out of context
+	stratFlood                    // floods future rounds and garbage bytes
+	stratAll          = stratEquivocate | stratInvalidValue | stratForge | stratReplay | stratFlood
 )
 
 // maxAttacks bounds the injected messages per Byzantine process and run.
