@@ -132,16 +132,13 @@ func (a *App) Health() *api.Health { return a.health }
 func (a *App) Identity() *cluster.Identity { return a.identity }
 
 func (a *App) addLogger() error {
+	a.logger.Info("Starting stinger",
+		zap.String("version", a.build.Version),
+		zap.String("commit", a.build.Commit),
+		zap.String("node_name", a.cfg.NodeName),
+		zap.String("data_dir", a.cfg.DataDir))
 	a.lifecycle.Append(Hook{
 		Name: "logger",
-		Start: func(context.Context) error {
-			a.logger.Info("Starting stinger",
-				zap.String("version", a.build.Version),
-				zap.String("commit", a.build.Commit),
-				zap.String("node_name", a.cfg.NodeName),
-				zap.String("data_dir", a.cfg.DataDir))
-			return nil
-		},
 		Stop: func(context.Context) error {
 			a.logger.Info("Stopped stinger")
 			err := a.logger.Sync()

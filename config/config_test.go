@@ -270,3 +270,30 @@ func FuzzDecode(f *testing.F) {
 		_ = cfg.Validate() // must not panic on any decodable input
 	})
 }
+
+func TestCheckDataDir(t *testing.T) {
+	readOnly := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(readOnly, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dir, want string
+	}{
+		{"new dir under writable parent", filepath.Join(t.TempDir(), "a", "b"), ""},
+		{"existing writable dir", t.TempDir(), ""},
+		{"read-only dir", readOnly, "no owner write permission"},
+		{"new dir under read-only parent", filepath.Join(readOnly, "x"), "no owner write permission"},
+		{"empty", "", "a directory path"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := config.CheckDataDir(tt.dir)
+			if tt.want == "" && err != nil {
+				t.Fatalf("CheckDataDir = %v, want nil", err)
+			}
+			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("CheckDataDir = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -158,6 +158,17 @@ func checkMultiaddrs(p *ValidationError, key string, addrs []string) {
 	}
 }
 
+// CheckDataDir applies Validate's data_dir check to dir alone (for commands
+// such as `identity create` that take a data directory without a config).
+func CheckDataDir(dir string) error {
+	p := &ValidationError{}
+	checkDataDir(p, dir)
+	if len(p.Problems) == 0 {
+		return nil
+	}
+	return p.Problems[0]
+}
+
 // checkDataDir requires data_dir to be an owner-writable directory or, if it
 // does not exist yet, to have an owner-writable existing parent. It inspects
 // permission bits rather than trying a write so that a directory with u-w is
