@@ -1,0 +1,80 @@
+package beaconsim
+
+import (
+	"testing"
+	"time"
+
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+)
+
+func newOwnSim(t *testing.T, extra int, preset string) (*Simulator, *fakeClock) {
+	t.Helper()
+	clock := &fakeClock{now: testGenesis}
+	cfg := DefaultConfig()
+	cfg.ExtraValidators = extra
+	cfg.Preset = preset
+	cfg.Seed = 7
+	cfg.GenesisTime = testGenesis
+	cfg.Clock = clock
+	sim, err := New(cfg, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return sim, clock
+}
+
+func TestOwnValidatorsJustifyAndFinalizeInFourEpochs(t *testing.T) {
+	sim, clock := newOwnSim(t, 64, "minimal")
+	spe := phase0.Slot(sim.chain.preset.SlotsPerEpoch)
+	end := 4 * spe
+	clock.Set(testGenesis.Add(time.Duration(end) * time.Second))
+	if err := sim.AdvanceTo(end); err != nil {
+		t.Fatalf("AdvanceTo: %v", err)
+	}
+	st := sim.Stats()
+	if st.HeadSlot != end {
+		t.Errorf("head slot %d, want %d (every slot proposed by the simulator's own validators)", st.HeadSlot, end)
+	}
+	if st.JustifiedEpoch != 3 {
+		t.Errorf("justified epoch %d, want 3", st.JustifiedEpoch)
+	}
+	if st.FinalizedEpoch != 2 {
+		t.Errorf("finalized epoch %d, want 2", st.FinalizedEpoch)
+	}
+}
+
+func TestChainDoesNotJustifyWithoutTwoThirds(t *testing.T) {
+	// Half the validators are "lock-file" validators nobody runs: participation stays at 50%.
+	clock := &fakeClock{now: testGenesis}
+	own, err := generateOwnKeys(32, seededReader(99))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	for _, sk := range own {
+		var pk phase0.BLSPubKey
+		copy(pk[:], sk.PublicKey().Bytes())
+		cfg.Validators = append(cfg.Validators, pk)
+	}
+	cfg.ExtraValidators = 32
+	cfg.GenesisTime, cfg.Clock, cfg.Seed = testGenesis, clock, 3
+	sim, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := phase0.Slot(5 * sim.chain.preset.SlotsPerEpoch)
+	clock.Set(testGenesis.Add(time.Duration(end) * time.Second))
+	if err := sim.AdvanceTo(end); err != nil {
+		t.Fatal(err)
+	}
+	st := sim.Stats()
+	if st.JustifiedEpoch != 0 || st.FinalizedEpoch != 0 {
+		t.Errorf("justified %d finalized %d with 50%% participation, want 0 and 0", st.JustifiedEpoch, st.FinalizedEpoch)
+	}
+	if st.Totals.Missed == 0 {
+		t.Errorf("idle scored validators have no missed duties: %+v", st.Totals)
+	}
+	if st.Totals.Correct != 0 {
+		t.Errorf("idle scored validators have correct duties: %+v", st.Totals)
+	}
+}

@@ -1,0 +1,429 @@
+package beaconsim
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
+	"github.com/attestantio/go-eth2-client/spec"
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/stingerdvt/stinger/eth2/signing"
+)
+
+// Version is what /eth/v1/node/version reports.
+const Version = "stinger-beaconsim/v0.1.0"
+
+// simDepositContract is the (fictional) deposit contract address the simulated network reports.
+var simDepositContract = common.HexToAddress("0x4242424242424242424242424242424242424242")
+
+func (s *Simulator) routeNode(mux *http.ServeMux) {
+	mux.HandleFunc("GET /eth/v1/node/version", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, map[string]string{"version": Version})
+	})
+	mux.HandleFunc("GET /eth/v1/node/syncing", func(w http.ResponseWriter, _ *http.Request) {
+		st := &apiv1.SyncState{HeadSlot: s.headSlot()}
+		if s.faults.syncing() {
+			st.IsSyncing, st.SyncDistance = true, 64
+		}
+		writeData(w, st)
+	})
+	mux.HandleFunc("GET /eth/v1/node/health", func(w http.ResponseWriter, _ *http.Request) {
+		if s.faults.syncing() {
+			w.WriteHeader(http.StatusPartialContent)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	mux.HandleFunc("GET /eth/v1/node/identity", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, map[string]any{
+			"peer_id": "16Uiu2HAmStingerBeaconSimulator", "enr": "", "p2p_addresses": []string{},
+			"discovery_addresses": []string{},
+			"metadata":            map[string]string{"seq_number": "0", "attnets": "0x0000000000000000", "syncnets": "0x00"},
+		})
+	})
+	mux.HandleFunc("GET /eth/v1/node/peer_count", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, map[string]string{"disconnected": "0", "connecting": "0", "connected": "0", "disconnecting": "0"})
+	})
+	mux.HandleFunc("GET /eth/v1/node/peers", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"data": []any{}, "meta": map[string]int{"count": 0}})
+	})
+	mux.HandleFunc("GET /eth/v1/config/spec", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, s.specMap())
+	})
+	mux.HandleFunc("GET /eth/v1/config/fork_schedule", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, s.forkSchedule())
+	})
+	mux.HandleFunc("GET /eth/v1/config/deposit_contract", func(w http.ResponseWriter, _ *http.Request) {
+		writeData(w, &apiv1.DepositContract{ChainID: s.chain.network.DepositChainID, Address: simDepositContract.Bytes()})
+	})
+}
+
+// specMap is /eth/v1/config/spec: the preset and config values a validator client reads.
+func (s *Simulator) specMap() map[string]string {
+	n, p := s.chain.network, s.chain.preset
+	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
+	hex := func(b []byte) string { return fmt.Sprintf("%#x", b) }
+	m := map[string]string{
+		"CONFIG_NAME": n.Name, "PRESET_BASE": p.Name,
+		"SECONDS_PER_SLOT": u(uint64(n.SlotDuration.Seconds())), "SLOT_DURATION_MS": u(uint64(n.SlotDuration.Milliseconds())),
+		"SLOTS_PER_EPOCH": u(p.SlotsPerEpoch), "MIN_GENESIS_TIME": u(uint64(n.GenesisTime.Unix())), "GENESIS_DELAY": "0",
+		"GENESIS_FORK_VERSION": hex(n.GenesisForkVersion[:]),
+		"ALTAIR_FORK_VERSION":  hex(n.AltairForkVersion[:]), "ALTAIR_FORK_EPOCH": "0",
+		"BELLATRIX_FORK_VERSION": hex(n.BellatrixForkVersion[:]), "BELLATRIX_FORK_EPOCH": "0",
+		"CAPELLA_FORK_VERSION": hex(n.CapellaForkVersion[:]), "CAPELLA_FORK_EPOCH": "0",
+		"DENEB_FORK_VERSION": hex(n.DenebForkVersion[:]), "DENEB_FORK_EPOCH": "0",
+		"ELECTRA_FORK_VERSION": hex(n.ElectraForkVersion[:]), "ELECTRA_FORK_EPOCH": "0",
+		"FULU_FORK_VERSION": hex(n.FuluForkVersion[:]), "FULU_FORK_EPOCH": u(uint64(n.FuluForkEpoch)),
+		"DEPOSIT_CHAIN_ID": u(n.DepositChainID), "DEPOSIT_NETWORK_ID": u(n.DepositChainID),
+		"DEPOSIT_CONTRACT_ADDRESS": simDepositContract.Hex(),
+		"MAX_COMMITTEES_PER_SLOT":  u(p.MaxCommitteesPerSlot), "TARGET_COMMITTEE_SIZE": u(p.TargetCommitteeSize),
+		"MAX_VALIDATORS_PER_COMMITTEE": u(MaxValidatorsPerCommittee), "SHUFFLE_ROUND_COUNT": u(p.ShuffleRoundCount),
+		"SYNC_COMMITTEE_SIZE": u(p.SyncCommitteeSize), "EPOCHS_PER_SYNC_COMMITTEE_PERIOD": u(p.EpochsPerSyncCommitteePeriod),
+		"SYNC_COMMITTEE_SUBNET_COUNT": u(SyncCommitteeSubnetCount), "TARGET_AGGREGATORS_PER_COMMITTEE": u(TargetAggregatorsPerCommittee),
+		"TARGET_AGGREGATORS_PER_SYNC_SUBCOMMITTEE": u(TargetAggregatorsPerSyncSubcommittee),
+		"MIN_SEED_LOOKAHEAD":                       u(p.MinSeedLookahead), "MAX_SEED_LOOKAHEAD": u(p.MaxSeedLookahead),
+		"EPOCHS_PER_HISTORICAL_VECTOR": u(p.EpochsPerHistoricalVector),
+		"MIN_ACTIVATION_BALANCE":       u(uint64(MinActivationBalance)), "MAX_EFFECTIVE_BALANCE": u(uint64(MinActivationBalance)),
+		"MAX_EFFECTIVE_BALANCE_ELECTRA": u(uint64(MaxEffectiveBalanceElectra)), "EFFECTIVE_BALANCE_INCREMENT": "1000000000",
+		"ATTESTATION_SUBNET_COUNT": "64", "MAX_ATTESTATIONS_ELECTRA": u(maxAttestationsElectra), "INTERVALS_PER_SLOT": "3",
+		"FAR_FUTURE_EPOCH": u(uint64(FarFutureEpoch)), "MIN_ATTESTATION_INCLUSION_DELAY": "1",
+		"SHARD_COMMITTEE_PERIOD": "0", "MIN_VALIDATOR_WITHDRAWABILITY_DELAY": "256", "EPOCHS_PER_ETH1_VOTING_PERIOD": "4",
+		"MAX_BLOBS_PER_BLOCK_ELECTRA": "9", "MAX_REQUEST_BLOCKS_DENEB": "128",
+	}
+	domains := map[string]phase0.DomainType{
+		"DOMAIN_BEACON_PROPOSER": signing.DomainBeaconProposer, "DOMAIN_BEACON_ATTESTER": signing.DomainBeaconAttester,
+		"DOMAIN_RANDAO": signing.DomainRandao, "DOMAIN_DEPOSIT": signing.DomainDeposit,
+		"DOMAIN_VOLUNTARY_EXIT": signing.DomainVoluntaryExit, "DOMAIN_SELECTION_PROOF": signing.DomainSelectionProof,
+		"DOMAIN_AGGREGATE_AND_PROOF": signing.DomainAggregateAndProof, "DOMAIN_SYNC_COMMITTEE": signing.DomainSyncCommittee,
+		"DOMAIN_SYNC_COMMITTEE_SELECTION_PROOF": signing.DomainSyncCommitteeSelectionProof,
+		"DOMAIN_CONTRIBUTION_AND_PROOF":         signing.DomainContributionAndProof,
+		"DOMAIN_BLS_TO_EXECUTION_CHANGE":        signing.DomainBLSToExecutionChange,
+		"DOMAIN_APPLICATION_MASK":               signing.DomainApplicationBuilder,
+	}
+	for k, d := range domains {
+		m[k] = hex(d[:])
+	}
+	return m
+}
+
+func (s *Simulator) forkSchedule() []*phase0.Fork {
+	var out []*phase0.Fork
+	prev := s.chain.network.GenesisForkVersion
+	for _, f := range s.chain.network.Forks() {
+		if f.Epoch == FarFutureEpoch {
+			break
+		}
+		out = append(out, &phase0.Fork{PreviousVersion: prev, CurrentVersion: f.Version, Epoch: f.Epoch})
+		prev = f.Version
+	}
+	return out
+}
+
+// stateFork is the Fork of the state at epoch; a fork active at genesis has previous = current version.
+func (s *Simulator) stateFork(epoch phase0.Epoch) *phase0.Fork {
+	n := s.chain.network
+	if epoch >= n.FuluForkEpoch && n.FuluForkEpoch != FarFutureEpoch {
+		prev := n.ElectraForkVersion
+		if n.FuluForkEpoch == 0 {
+			prev = n.FuluForkVersion
+		}
+		return &phase0.Fork{PreviousVersion: prev, CurrentVersion: n.FuluForkVersion, Epoch: n.FuluForkEpoch}
+	}
+	return &phase0.Fork{PreviousVersion: n.ElectraForkVersion, CurrentVersion: n.ElectraForkVersion}
+}
+
+// resolveBlock finds the block a block_id names. The caller holds s.mu.
+func (s *Simulator) resolveBlock(id string) (*simBlock, error) {
+	c := s.chain
+	switch id {
+	case "head":
+		return c.head, nil
+	case "genesis":
+		return c.genesis, nil
+	case "finalized":
+		return c.blocks[c.finalized.Root], nil
+	case "justified":
+		return c.blocks[c.currentJustified.Root], nil
+	}
+	if strings.HasPrefix(id, "0x") {
+		root, err := parseRoot("block_id", id)
+		if err != nil {
+			return nil, err
+		}
+		if b, ok := c.blocks[root]; ok {
+			return b, nil
+		}
+		return nil, nil
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("block_id %q: want head, genesis, finalized, justified, a slot or a 0x root", id)
+	}
+	if n > uint64(c.head.slot) {
+		return nil, nil
+	}
+	return c.canonical[phase0.Slot(n)], nil
+}
+
+// resolveStateSlot returns the slot of the state a state_id names (the simulator serves every state from
+// its current registry, so only the slot matters). The caller holds s.mu.
+func (s *Simulator) resolveStateSlot(id string) (phase0.Slot, error) {
+	c := s.chain
+	switch id {
+	case "head":
+		return max(c.head.slot, c.processedSlot), nil
+	case "genesis":
+		return 0, nil
+	case "finalized":
+		return c.startSlot(c.finalized.Epoch), nil
+	case "justified":
+		return c.startSlot(c.currentJustified.Epoch), nil
+	}
+	if strings.HasPrefix(id, "0x") {
+		root, err := parseRoot("state_id", id)
+		if err != nil {
+			return 0, err
+		}
+		for _, b := range c.blocks {
+			if b.stateRoot == root {
+				return b.slot, nil
+			}
+		}
+		return 0, fmt.Errorf("state_id %s: unknown state root", id)
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("state_id %q: want head, genesis, finalized, justified, a slot or a 0x state root", id)
+	}
+	return phase0.Slot(n), nil
+}
+
+func (s *Simulator) routeBeacon(mux *http.ServeMux) {
+	mux.HandleFunc("GET /eth/v1/beacon/genesis", func(w http.ResponseWriter, _ *http.Request) {
+		n := s.chain.network
+		writeData(w, &apiv1.Genesis{GenesisTime: n.GenesisTime, GenesisValidatorsRoot: n.GenesisValidatorsRoot,
+			GenesisForkVersion: n.GenesisForkVersion})
+	})
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/fork", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		slot, err := s.resolveStateSlot(r.PathValue("state_id"))
+		s.mu.Unlock()
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeData(w, s.stateFork(s.chain.epochOf(slot)))
+	})
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/finality_checkpoints", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		c := s.chain
+		f := &apiv1.Finality{Finalized: ptr(c.finalized), Justified: ptr(c.currentJustified),
+			PreviousJustified: ptr(c.previousJustified)}
+		s.mu.Unlock()
+		writeData(w, f)
+	})
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/validators", s.handleValidators)
+	mux.HandleFunc("POST /eth/v1/beacon/states/{state_id}/validators", s.handleValidators)
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/validators/{validator_id}", s.handleValidators)
+	mux.HandleFunc("GET /eth/v1/beacon/headers/{block_id}", s.handleHeader)
+	mux.HandleFunc("GET /eth/v1/beacon/headers", func(w http.ResponseWriter, r *http.Request) {
+		r.SetPathValue("block_id", "head")
+		s.handleHeader(w, r)
+	})
+	mux.HandleFunc("GET /eth/v1/beacon/blocks/{block_id}/root", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		b, err := s.resolveBlock(r.PathValue("block_id"))
+		s.mu.Unlock()
+		switch {
+		case err != nil:
+			writeError(w, http.StatusBadRequest, err.Error())
+		case b == nil:
+			writeError(w, http.StatusNotFound, "block not found")
+		default:
+			writeData(w, map[string]string{"root": fmt.Sprintf("%#x", b.root[:])})
+		}
+	})
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/committees", s.handleCommittees)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *Simulator) handleHeader(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	b, err := s.resolveBlock(r.PathValue("block_id"))
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	case b == nil:
+		writeError(w, http.StatusNotFound, "block not found")
+		return
+	}
+	writeData(w, &apiv1.BeaconBlockHeader{Root: b.root, Canonical: true, Header: &phase0.SignedBeaconBlockHeader{
+		Message: &phase0.BeaconBlockHeader{Slot: b.slot, ProposerIndex: b.proposer, ParentRoot: b.parentRoot,
+			StateRoot: b.stateRoot, BodyRoot: b.bodyRoot},
+		Signature: b.signature,
+	}})
+}
+
+// validatorStatus is the Beacon API status of v at epoch.
+func validatorStatus(v *simValidator, epoch phase0.Epoch) apiv1.ValidatorState {
+	switch {
+	case epoch < v.record.ActivationEpoch:
+		return apiv1.ValidatorStatePendingQueued
+	case epoch < v.record.ExitEpoch && v.record.ExitEpoch == FarFutureEpoch:
+		return apiv1.ValidatorStateActiveOngoing
+	case epoch < v.record.ExitEpoch:
+		return apiv1.ValidatorStateActiveExiting
+	case epoch < v.record.WithdrawableEpoch:
+		return apiv1.ValidatorStateExitedUnslashed
+	default:
+		return apiv1.ValidatorStateWithdrawalPossible
+	}
+}
+
+// statusMatches reports whether status passes a filter entry (specific or general: active, pending,
+// exited, withdrawal).
+func statusMatches(status apiv1.ValidatorState, filter string) bool {
+	if status.String() == filter {
+		return true
+	}
+	return strings.HasPrefix(status.String(), filter+"_")
+}
+
+func (s *Simulator) handleValidators(w http.ResponseWriter, r *http.Request) {
+	var ids, statuses []string
+	if r.Method == http.MethodPost {
+		var body struct {
+			IDs      []string `json:"ids"`
+			Statuses []string `json:"statuses"`
+		}
+		if err := readJSON(r, &body); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		ids, statuses = body.IDs, body.Statuses
+	} else {
+		for _, v := range r.URL.Query()["id"] {
+			ids = append(ids, strings.Split(v, ",")...)
+		}
+		for _, v := range r.URL.Query()["status"] {
+			statuses = append(statuses, strings.Split(v, ",")...)
+		}
+		if one := r.PathValue("validator_id"); one != "" {
+			ids = []string{one}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	slot, err := s.resolveStateSlot(r.PathValue("state_id"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c := s.chain
+	selected, err := s.selectValidators(ids)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	out := make([]*apiv1.Validator, 0, len(selected))
+	for _, v := range selected {
+		status := validatorStatus(v, c.epochOf(slot))
+		if len(statuses) > 0 && !anyMatch(status, statuses) {
+			continue
+		}
+		rec := v.record
+		out = append(out, &apiv1.Validator{Index: v.index, Balance: rec.EffectiveBalance, Status: status, Validator: &rec})
+	}
+	if r.PathValue("validator_id") != "" {
+		if len(out) == 0 {
+			writeError(w, http.StatusNotFound, "validator not found")
+			return
+		}
+		writeData(w, out[0])
+		return
+	}
+	writeData(w, out)
+}
+
+func anyMatch(status apiv1.ValidatorState, filters []string) bool {
+	for _, f := range filters {
+		if statusMatches(status, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectValidators resolves ids (indices or 0x public keys; unknown ones are skipped, as real nodes do).
+// The caller holds s.mu.
+func (s *Simulator) selectValidators(ids []string) ([]*simValidator, error) {
+	c := s.chain
+	if len(ids) == 0 {
+		return c.validators, nil
+	}
+	var out []*simValidator
+	for _, id := range ids {
+		if strings.HasPrefix(id, "0x") {
+			b, err := decodeHex(id)
+			if err != nil || len(b) != 48 {
+				return nil, fmt.Errorf("validator id %q: want an index or a 0x 48-byte public key", id)
+			}
+			var pk phase0.BLSPubKey
+			copy(pk[:], b)
+			if vi, ok := c.byPubKey[pk]; ok {
+				out = append(out, c.validators[vi])
+			}
+			continue
+		}
+		n, err := strconv.ParseUint(id, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("validator id %q: want an index or a 0x 48-byte public key", id)
+		}
+		if n < uint64(len(c.validators)) {
+			out = append(out, c.validators[n])
+		}
+	}
+	return out, nil
+}
+
+func (s *Simulator) handleCommittees(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	slot, err := s.resolveStateSlot(r.PathValue("state_id"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	epoch := s.chain.epochOf(slot)
+	if e := r.URL.Query().Get("epoch"); e != "" {
+		n, err := strconv.ParseUint(e, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("epoch=%q: want an unsigned integer", e))
+			return
+		}
+		epoch = phase0.Epoch(n)
+	}
+	d, err := s.chain.duties(epoch)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var out []*apiv1.BeaconCommittee
+	for so, committees := range d.committees {
+		for ci, members := range committees {
+			out = append(out, &apiv1.BeaconCommittee{Slot: s.chain.startSlot(epoch) + phase0.Slot(so),
+				Index: phase0.CommitteeIndex(ci), Validators: append([]phase0.ValidatorIndex{}, members...)})
+		}
+	}
+	writeData(w, out)
+}
+
+// versionName is the lower-case fork name used in Eth-Consensus-Version headers and "version" fields.
+func versionName(v spec.DataVersion) string { return strings.ToLower(v.String()) }
