@@ -121,7 +121,7 @@ func TestBatchVerifyCatchesCancellingForgeries(t *testing.T) {
 }
 
 // negKey returns the key r - sk, whose signatures are the negations of sk's.
-func negKey(t *testing.T, sk *bls.SecretKey) *bls.SecretKey {
+func negKey(t testing.TB, sk *bls.SecretKey) *bls.SecretKey {
 	t.Helper()
 	r, _ := new(big.Int).SetString("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001", 16)
 	v := new(big.Int).Sub(r, new(big.Int).SetBytes(sk.Bytes()))

@@ -18,21 +18,44 @@ type Polynomial struct {
 // NewPolynomial draws a random polynomial of degree t-1 (t coefficients, all
 // non-zero) from r.
 func NewPolynomial(t int, r io.Reader) (*Polynomial, error) {
+	p, err := newPolynomial(nil, t, r)
+	if err != nil {
+		return nil, fmt.Errorf("new polynomial: %w", err)
+	}
+	return p, nil
+}
+
+// newPolynomial draws a polynomial of degree t-1 from r; if secret is not nil
+// it is f(0) and only the t-1 higher coefficients are drawn.
+func newPolynomial(secret *SecretKey, t int, r io.Reader) (*Polynomial, error) {
 	if r == nil {
-		return nil, fmt.Errorf("new polynomial: %w", ErrNilInput)
+		return nil, fmt.Errorf("%w: reader", ErrNilInput)
 	}
 	if t < 1 || t > MaxShares {
-		return nil, fmt.Errorf("new polynomial: %w: t=%d", ErrThreshold, t)
+		return nil, fmt.Errorf("%w: t=%d, want 1 <= t <= %d", ErrThreshold, t, MaxShares)
 	}
 	p := &Polynomial{coeffs: make([]herumi.Fr, t)}
 	for j := range p.coeffs {
+		if j == 0 && secret != nil {
+			p.coeffs[0] = *herumi.CastFromSecretKey(&secret.k)
+			continue
+		}
 		k, err := GenerateSecretKey(r)
 		if err != nil {
-			return nil, fmt.Errorf("new polynomial: coefficient %d: %w", j, err)
+			p.Zero()
+			return nil, fmt.Errorf("coefficient %d: %w", j, err)
 		}
 		p.coeffs[j] = *herumi.CastFromSecretKey(&k.k)
 	}
 	return p, nil
+}
+
+// Zero overwrites the coefficients; the polynomial is unusable afterwards.
+func (p *Polynomial) Zero() {
+	for j := range p.coeffs {
+		p.coeffs[j].Clear()
+	}
+	p.coeffs = nil
 }
 
 // Threshold returns t, the number of coefficients.
@@ -85,7 +108,7 @@ func AddSecretKeys(keys ...*SecretKey) (*SecretKey, error) {
 		herumi.FrAdd(&sum, &sum, herumi.CastFromSecretKey(&k.k))
 	}
 	if sum.IsZero() {
-		return nil, fmt.Errorf("add secret keys: the sum is zero")
+		return nil, fmt.Errorf("add secret keys: %w: the sum is zero", ErrInvalidSecretKey)
 	}
 	return &SecretKey{k: *herumi.CastToSecretKey(&sum)}, nil
 }

@@ -31,35 +31,20 @@ func SplitVerifiable(secret *SecretKey, n, t int, r io.Reader) (map[uint64]*Secr
 	if n < 1 || n > MaxShares || t < 1 || t > n {
 		return nil, nil, fmt.Errorf("split secret: %w: n=%d t=%d, want 1 <= t <= n <= %d", ErrThreshold, n, t, MaxShares)
 	}
-	coeffs := make([]herumi.Fr, t)
-	coeffs[0] = *herumi.CastFromSecretKey(&secret.k)
-	for j := 1; j < t; j++ {
-		k, err := GenerateSecretKey(r)
-		if err != nil {
-			return nil, nil, fmt.Errorf("split secret: coefficient %d: %w", j, err)
-		}
-		coeffs[j] = *herumi.CastFromSecretKey(&k.k)
+	p, err := newPolynomial(secret, t, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("split secret: %w", err)
 	}
+	defer p.Zero()
 	shares := make(map[uint64]*SecretKey, n)
 	for i := 1; i <= n; i++ {
-		x := frFromIndex(uint64(i))
-		var y herumi.Fr
-		if err := herumi.FrEvaluatePolynomial(&y, coeffs, &x); err != nil {
-			return nil, nil, fmt.Errorf("split secret: evaluate share %d: %w", i, err)
+		s, err := p.Evaluate(uint64(i))
+		if err != nil {
+			return nil, nil, fmt.Errorf("split secret: %w", err)
 		}
-		if y.IsZero() {
-			// Probability about n/2^255: the share would be an invalid key.
-			return nil, nil, fmt.Errorf("split secret: share %d is zero, retry with fresh randomness", i)
-		}
-		shares[uint64(i)] = &SecretKey{k: *herumi.CastToSecretKey(&y)}
+		shares[uint64(i)] = s
 	}
-	commitments := make([]*PublicKey, t)
-	for j := range coeffs {
-		commitments[j] = (&SecretKey{k: *herumi.CastToSecretKey(&coeffs[j])}).PublicKey()
-	}
-	for j := range coeffs {
-		coeffs[j].Clear()
-	}
+	commitments := p.Commitments()
 	return shares, commitments, nil
 }
 
