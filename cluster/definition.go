@@ -15,6 +15,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/stingerdvt/stinger/eth2/signing"
 )
 
 // DefinitionVersion is the version of the cluster definition format this
@@ -347,8 +349,10 @@ func (d *Definition) validateFields() error {
 	if strings.TrimSpace(d.Network) == "" {
 		add("network: must not be empty")
 	}
-	if _, err := decodeHex("fork_version", d.ForkVersion, 4); err != nil {
+	if fv, err := decodeHex("fork_version", d.ForkVersion, 4); err != nil {
 		add("%v", err)
+	} else if preset, err := signing.NetworkByName(d.Network); err == nil && !bytes.Equal(fv, preset.GenesisForkVersion[:]) {
+		add("fork_version %s: network %s has genesis fork version %#x", d.ForkVersion, preset.Name, preset.GenesisForkVersion[:])
 	}
 	if d.CredentialType != CredentialExecution && d.CredentialType != CredentialCompounding {
 		add("withdrawal_credential_type %q: expected %q or %q", d.CredentialType, CredentialExecution, CredentialCompounding)

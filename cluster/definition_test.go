@@ -100,6 +100,7 @@ func TestNewDefinitionRejectsBadFields(t *testing.T) {
 		{"threshold above n", func(p *cluster.NewDefinitionParams) { p.Threshold = 5 }, "threshold 5"},
 		{"no validators", func(p *cluster.NewDefinitionParams) { p.NumValidators = 0 }, "num_validators 0"},
 		{"bad fork version", func(p *cluster.NewDefinitionParams) { p.ForkVersion = "0x1234" }, "fork_version"},
+		{"fork version of another network", func(p *cluster.NewDefinitionParams) { p.ForkVersion = "0x00000000" }, "network hoodi has genesis fork version 0x10000910"},
 		{"bad credential type", func(p *cluster.NewDefinitionParams) { p.CredentialType = "0x00" }, "withdrawal_credential_type"},
 		{"zero withdrawal address", func(p *cluster.NewDefinitionParams) {
 			p.WithdrawalAddresses = []string{"0x0000000000000000000000000000000000000000"}
