@@ -101,11 +101,22 @@ func hashToG2(msg []byte) (herumi.G2, bool) {
 	return *herumi.CastFromSign(h), true
 }
 
-// pairingProductIsOne reports whether prod_i e(g1s[i], g2s[i]) == 1, with one
-// multi-Miller loop and one final exponentiation.
+// pairingProductIsOne reports whether prod_i e(g1s[i], g2s[i]) == 1: Miller
+// loops over chunks of the pairs (in parallel for long lists), their product,
+// and one final exponentiation.
 func pairingProductIsOne(g1s []herumi.G1, g2s []herumi.G2) bool {
-	var e herumi.GT
-	herumi.MillerLoopVec(&e, g1s, g2s)
+	parts := make([]herumi.GT, workers(len(g1s), minPairChunk))
+	size := (len(g1s) + len(parts) - 1) / len(parts)
+	parallel(len(parts), 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			end := min((c+1)*size, len(g1s))
+			herumi.MillerLoopVec(&parts[c], g1s[c*size:end], g2s[c*size:end])
+		}
+	})
+	e := parts[0]
+	for c := 1; c < len(parts); c++ {
+		herumi.GTMul(&e, &e, &parts[c])
+	}
 	herumi.FinalExp(&e, &e)
 	return e.IsOne()
 }

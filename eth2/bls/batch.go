@@ -4,6 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	herumi "github.com/herumi/bls-eth-go-binary/bls"
 )
@@ -100,6 +103,7 @@ func prepareBatch(items []BatchItem, r io.Reader) (*preparedBatch, []int, error)
 	}
 	var bad []int
 	groups := make(map[string]int)
+	var msgs [][]byte
 	buf := make([]byte, scalarBytes*n)
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, nil, fmt.Errorf("batch verify: read randomness: %w", err)
@@ -116,15 +120,26 @@ func prepareBatch(items []BatchItem, r io.Reader) (*preparedBatch, []int, error)
 		}
 		g, ok := groups[string(it.Message)]
 		if !ok {
-			h, ok := hashToG2(it.Message)
-			if !ok {
-				return nil, nil, fmt.Errorf("batch verify: hash message %d to G2", i)
-			}
-			g = len(b.hashes)
+			g = len(msgs)
 			groups[string(it.Message)] = g
-			b.hashes = append(b.hashes, h)
+			msgs = append(msgs, it.Message)
 		}
 		b.group[i] = g
+	}
+	b.hashes = make([]herumi.G2, len(msgs))
+	var failed atomic.Bool
+	parallel(len(msgs), minHashChunk, func(lo, hi int) {
+		for g := lo; g < hi; g++ {
+			h, ok := hashToG2(msgs[g])
+			if !ok {
+				failed.Store(true)
+				return
+			}
+			b.hashes[g] = h
+		}
+	})
+	if failed.Load() {
+		return nil, nil, fmt.Errorf("batch verify: hash message to G2")
 	}
 	return b, bad, nil
 }
@@ -142,41 +157,61 @@ func setWeight(w *herumi.Fr, le []byte, r io.Reader) error {
 	return nil
 }
 
-// check verifies the sub-batch idx with one multi-pairing.
+// check verifies the sub-batch idx with one multi-pairing: the weighted sums
+// and Miller loops are split across up to GOMAXPROCS goroutines for large
+// batches, and the partial products meet in one final exponentiation.
 func (b *preparedBatch) check(idx []int) bool {
-	sigs := make([]herumi.G2, len(idx))
-	ws := make([]herumi.Fr, len(idx))
+	var order []int // message groups in first-seen order
 	byGroup := make(map[int][]int)
-	var order []int
-	for k, i := range idx {
-		sigs[k] = b.sigs[i]
-		ws[k] = b.w[i]
+	for _, i := range idx {
 		g := b.group[i]
 		if _, ok := byGroup[g]; !ok {
 			order = append(order, g)
 		}
 		byGroup[g] = append(byGroup[g], i)
 	}
-	var sigSum herumi.G2
-	herumi.G2MulVec(&sigSum, sigs, ws)
-	g1s := make([]herumi.G1, 0, len(order)+1)
-	g2s := make([]herumi.G2, 0, len(order)+1)
-	g1s = append(g1s, lib().negG1)
-	g2s = append(g2s, sigSum)
-	for _, g := range order {
-		members := byGroup[g]
-		pks := make([]herumi.G1, len(members))
-		gw := make([]herumi.Fr, len(members))
-		for k, i := range members {
-			pks[k] = b.pks[i]
-			gw[k] = b.w[i]
+	// g1s[k], g2s[k] for k >= 1 are (sum of weighted keys, H(m)) of group
+	// order[k-1]; slot 0 is (-G1, weighted signature sum), filled below.
+	g1s := make([]herumi.G1, len(order)+1)
+	g2s := make([]herumi.G2, len(order)+1)
+	g1s[0] = lib().negG1
+	parallel(len(order), minPairChunk, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			members := byGroup[order[k]]
+			pks := make([]herumi.G1, len(members))
+			ws := make([]herumi.Fr, len(members))
+			for m, i := range members {
+				pks[m], ws[m] = b.pks[i], b.w[i]
+			}
+			herumi.G1MulVec(&g1s[k+1], pks, ws)
+			g2s[k+1] = b.hashes[order[k]]
 		}
-		var pkSum herumi.G1
-		herumi.G1MulVec(&pkSum, pks, gw)
-		g1s = append(g1s, pkSum)
-		g2s = append(g2s, b.hashes[g])
-	}
+	})
+	g2s[0] = b.weightedSignatureSum(idx)
 	return pairingProductIsOne(g1s, g2s)
+}
+
+// weightedSignatureSum returns sum r_i*sig_i over idx, as chunked
+// multi-scalar multiplications added together.
+func (b *preparedBatch) weightedSignatureSum(idx []int) herumi.G2 {
+	chunks := make([]herumi.G2, workers(len(idx), minPairChunk))
+	size := (len(idx) + len(chunks) - 1) / len(chunks)
+	parallel(len(chunks), 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			part := idx[c*size : min((c+1)*size, len(idx))]
+			sigs := make([]herumi.G2, len(part))
+			ws := make([]herumi.Fr, len(part))
+			for k, i := range part {
+				sigs[k], ws[k] = b.sigs[i], b.w[i]
+			}
+			herumi.G2MulVec(&chunks[c], sigs, ws)
+		}
+	})
+	sum := chunks[0]
+	for c := 1; c < len(chunks); c++ {
+		herumi.G2Add(&sum, &sum, &chunks[c])
+	}
+	return sum
 }
 
 // bisect marks the invalid items of idx in isBad. knownBad says the caller
@@ -206,4 +241,32 @@ func allIndices(n int) []int {
 		idx[i] = i
 	}
 	return idx
+}
+
+// Minimum work per goroutine: below these a batch runs on the caller's
+// goroutine, since a hash to G2 or a Miller loop costs far more than spawning.
+const (
+	minHashChunk = 16
+	minPairChunk = 64
+)
+
+// workers returns how many goroutines to use for n units of work.
+func workers(n, minChunk int) int {
+	return max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
+}
+
+// parallel runs f over [0, n) split into contiguous chunks, one goroutine per
+// chunk (or inline for one chunk), and returns when all are done.
+func parallel(n, minChunk int, f func(lo, hi int)) {
+	w := workers(n, minChunk)
+	if w == 1 {
+		f(0, n)
+		return
+	}
+	size := (n + w - 1) / w
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += size {
+		wg.Go(func() { f(lo, min(lo+size, n)) })
+	}
+	wg.Wait()
 }

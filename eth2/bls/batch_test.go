@@ -171,3 +171,26 @@ func TestBatchRejectsBadInput(t *testing.T) {
 }
 
 var errBoom = errors.New("boom")
+
+// TestFindInvalidLargeBatchUsesAllWorkers runs a batch big enough to take the
+// parallel paths (hashing, weighted sums, chunked Miller loops) under -race,
+// with distinct messages and three bad items.
+func TestFindInvalidLargeBatchUsesAllWorkers(t *testing.T) {
+	items := make([]bls.BatchItem, 200)
+	for i := range items {
+		sk := mustKey(t, uint64(300+i))
+		msg := []byte(fmt.Sprintf("root %d", i))
+		items[i] = bls.BatchItem{PublicKey: sk.PublicKey(), Message: msg, Signature: sk.Sign(msg)}
+	}
+	if !bls.BatchVerify(items, seeded(1)) {
+		t.Fatal("valid batch rejected")
+	}
+	want := []int{3, 150, 199}
+	for _, i := range want {
+		items[i].Message = []byte("tampered")
+	}
+	got, err := bls.FindInvalid(items, seeded(2))
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("FindInvalid = %v, %v; want %v", got, err, want)
+	}
+}
