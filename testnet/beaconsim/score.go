@@ -50,7 +50,7 @@ func (c *Counters) add(o Counters) {
 
 // ValidatorStats is one scored validator's counters, in total and per duty type.
 type ValidatorStats struct {
-	Index phase0.ValidatorIndex `json:"index,string"`
+	Index phase0.ValidatorIndex `json:"index"`
 	Counters
 	ByType map[DutyType]Counters `json:"by_type"`
 }
@@ -58,15 +58,15 @@ type ValidatorStats struct {
 // Stats is the body of GET /stinger/sim/v1/stats. Only validators from the configured (lock-file) list
 // are counted, never the simulator's own.
 type Stats struct {
-	CurrentSlot    phase0.Slot               `json:"current_slot,string"`
-	HeadSlot       phase0.Slot               `json:"head_slot,string"`
-	JustifiedEpoch phase0.Epoch              `json:"justified_epoch,string"`
-	FinalizedEpoch phase0.Epoch              `json:"finalized_epoch,string"`
+	CurrentSlot    phase0.Slot               `json:"current_slot"`
+	HeadSlot       phase0.Slot               `json:"head_slot"`
+	JustifiedEpoch phase0.Epoch              `json:"justified_epoch"`
+	FinalizedEpoch phase0.Epoch              `json:"finalized_epoch"`
 	Totals         Counters                  `json:"totals"`
 	ByType         map[DutyType]Counters     `json:"by_type"`
 	Validators     map[string]ValidatorStats `json:"validators"`
 	// SignatureChecks counts every signature verification performed (all validators).
-	SignatureChecks uint64 `json:"signature_checks,string"`
+	SignatureChecks uint64 `json:"signature_checks"`
 	// Offences lists the slashable offences of scored validators.
 	Offences []Offence `json:"offences"`
 }
