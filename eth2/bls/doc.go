@@ -16,12 +16,21 @@
 //     as the Ethereum consensus specification and pass every case of the
 //     ethereum/bls12-381-tests vectors (see testdata/SOURCE.txt).
 //   - BatchVerify checks many (public key, message, signature) triples at once
-//     with a random linear combination drawn from an injected io.Reader, and
-//     FindInvalid pinpoints the bad triples of a failing batch by bisection.
+//     with a random linear combination drawn from an injected io.Reader (one
+//     hash and one Miller loop per distinct message, one final
+//     exponentiation), and FindInvalid pinpoints the bad triples of a failing
+//     batch by bisection. Large batches use up to GOMAXPROCS goroutines, all
+//     joined before the call returns.
 //   - Threshold BLS: Split shares a secret with a random polynomial of degree
 //     t-1 (share indices 1..n, never 0), each share signs as an ordinary key
 //     (a partial signature), and RecoverSignature, RecoverPublicKey and
 //     RecoverSecret interpolate any t shares at x = 0.
+//
+// Where the checks live: the framing checks (length, flags, infinity,
+// coordinates < p) are explicit in this package; the on-curve check is
+// herumi's, and the subgroup check is herumi's with VerifyPublicKeyOrder and
+// VerifySignatureOrder switched on at initialisation (without them herumi
+// accepts points outside the subgroup, as the not_in_G1/G2 vectors show).
 //
 // The herumi library is initialised once, on first use, by a sync.Once inside
 // the package; there is no init function and no other package-level state.

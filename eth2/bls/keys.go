@@ -97,6 +97,13 @@ func (sk *SecretKey) Equal(other *SecretKey) bool {
 	return subtle.ConstantTimeCompare(sk.Bytes(), other.Bytes()) == 1
 }
 
+// String redacts the key, so that formatting a SecretKey (%v, %s) never
+// prints secret material.
+func (sk *SecretKey) String() string { return "bls.SecretKey(redacted)" }
+
+// GoString redacts the key for %#v.
+func (sk *SecretKey) GoString() string { return sk.String() }
+
 // PublicKey returns the public key sk·G1.
 func (sk *SecretKey) PublicKey() *PublicKey {
 	lib()

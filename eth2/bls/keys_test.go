@@ -3,6 +3,7 @@ package bls_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -200,5 +201,16 @@ func TestFramingChecksAloneRejectNonCanonical(t *testing.T) {
 				t.Fatalf("inf=%v err=%v, want inf=%v err=%v", inf, err, tc.wantInf, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestSecretKeyFormattingIsRedacted(t *testing.T) {
+	sk := mustKey(t, 1)
+	secretHex := fmt.Sprintf("%x", sk.Bytes())
+	for _, verb := range []string{"%v", "%s", "%+v", "%#v"} {
+		out := fmt.Sprintf(verb, sk)
+		if strings.Contains(out, secretHex) || !strings.Contains(out, "redacted") {
+			t.Fatalf("%s formats a secret key as %q", verb, out)
+		}
 	}
 }
