@@ -32,12 +32,12 @@ func ParseConfig(data []byte) (*Network, error) {
 		p.fail("PRESET_BASE", "%q is neither mainnet nor minimal", preset)
 	}
 	n.GenesisForkVersion = p.version("GENESIS_FORK_VERSION")
-	n.AltairForkVersion, n.AltairForkEpoch = p.version("ALTAIR_FORK_VERSION"), p.epoch("ALTAIR_FORK_EPOCH")
-	n.BellatrixForkVersion, n.BellatrixForkEpoch = p.version("BELLATRIX_FORK_VERSION"), p.epoch("BELLATRIX_FORK_EPOCH")
-	n.CapellaForkVersion, n.CapellaForkEpoch = p.version("CAPELLA_FORK_VERSION"), p.epoch("CAPELLA_FORK_EPOCH")
-	n.DenebForkVersion, n.DenebForkEpoch = p.version("DENEB_FORK_VERSION"), p.epoch("DENEB_FORK_EPOCH")
-	n.ElectraForkVersion, n.ElectraForkEpoch = p.version("ELECTRA_FORK_VERSION"), p.epoch("ELECTRA_FORK_EPOCH")
-	n.FuluForkVersion, n.FuluForkEpoch = p.version("FULU_FORK_VERSION"), p.epoch("FULU_FORK_EPOCH")
+	n.AltairForkVersion, n.AltairForkEpoch = p.fork("ALTAIR")
+	n.BellatrixForkVersion, n.BellatrixForkEpoch = p.fork("BELLATRIX")
+	n.CapellaForkVersion, n.CapellaForkEpoch = p.fork("CAPELLA")
+	n.DenebForkVersion, n.DenebForkEpoch = p.fork("DENEB")
+	n.ElectraForkVersion, n.ElectraForkEpoch = p.fork("ELECTRA")
+	n.FuluForkVersion, n.FuluForkEpoch = p.fork("FULU")
 	n.DepositChainID = p.uint("DEPOSIT_CHAIN_ID")
 	addr := p.str("DEPOSIT_CONTRACT_ADDRESS")
 	if p.err == nil && !common.IsHexAddress(addr) {
@@ -53,6 +53,18 @@ func ParseConfig(data []byte) (*Network, error) {
 		return nil, p.err
 	}
 	return n, nil
+}
+
+// fork reads <NAME>_FORK_VERSION and <NAME>_FORK_EPOCH. A fork with neither
+// key (e.g. Fulu in an older devnet config) is unscheduled: FarFutureEpoch.
+func (p *configParser) fork(name string) (phase0.Version, phase0.Epoch) {
+	vKey, eKey := name+"_FORK_VERSION", name+"_FORK_EPOCH"
+	_, hasV := p.raw[vKey]
+	_, hasE := p.raw[eKey]
+	if !hasV && !hasE {
+		return phase0.Version{}, FarFutureEpoch
+	}
+	return p.version(vKey), p.epoch(eKey)
 }
 
 // configParser extracts typed values, keeping the first error.

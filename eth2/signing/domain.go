@@ -144,3 +144,14 @@ func DomainTypeFromBytes(b []byte) (phase0.DomainType, error) {
 	copy(dt[:], b)
 	return dt, nil
 }
+
+// Uint64Root is hash_tree_root of an SSZ uint64: the little-endian value
+// padded to 32 bytes. It is the object root signed for a RANDAO reveal (the
+// epoch) and for an aggregation selection proof (the slot).
+func Uint64Root(v uint64) phase0.Root {
+	var r phase0.Root
+	for i := range 8 {
+		r[i] = byte(v >> (8 * i))
+	}
+	return r
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"time"
 
 	"github.com/attestantio/go-eth2-client/spec"
@@ -152,14 +151,25 @@ func (n *Network) EpochAt(t time.Time) phase0.Epoch {
 	return phase0.Epoch(slot / n.SlotsPerEpoch)
 }
 
-var networkNameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
+// validName reports whether s matches [a-z0-9-]+ (the CONFIG_NAME rule).
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
 // Validate checks the network parameters; the error names the bad field.
 func (n *Network) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrInvalidNetwork, field, fmt.Sprintf(format, args...))
 	}
-	if !networkNameRE.MatchString(n.Name) {
+	if !validName(n.Name) {
 		return bad("Name", "%q must match [a-z0-9-]+", n.Name)
 	}
 	if n.SlotsPerEpoch == 0 {
@@ -186,10 +196,12 @@ func (n *Network) validateForks() error {
 	prev := forks[0]
 	for i, f := range forks {
 		field := forkField(f.Name)
-		if other, dup := seen[f.Version]; dup {
+		if other, dup := seen[f.Version]; dup && f.Epoch != FarFutureEpoch {
 			return fmt.Errorf("%w: %sForkVersion: %#x is already used by %s", ErrInvalidNetwork, field, f.Version[:], other)
 		}
-		seen[f.Version] = f.Name
+		if f.Epoch != FarFutureEpoch {
+			seen[f.Version] = f.Name
+		}
 		if i == 0 {
 			continue
 		}

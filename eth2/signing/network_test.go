@@ -288,3 +288,67 @@ func TestComputeSigningRootNilObject(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNilObject", err)
 	}
 }
+
+// TestParseConfigLeavesMissingForksUnscheduled proves a config without Fulu
+// keys yields an unscheduled Fulu that validation accepts.
+func TestParseConfigLeavesMissingForksUnscheduled(t *testing.T) {
+	base, err := os.ReadFile(filepath.Join("testdata", "mainnet.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := strings.Replace(strings.Replace(string(base), "FULU_FORK_VERSION: 0x06000000", "", 1), "FULU_FORK_EPOCH: 411392", "", 1)
+	n, err := signing.ParseConfig([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.FuluForkEpoch != signing.FarFutureEpoch {
+		t.Fatalf("FuluForkEpoch = %d, want far future", n.FuluForkEpoch)
+	}
+	n.GenesisTime = time.Unix(1606824023, 0)
+	if _, err := signing.NewDevnet(*n); err != nil {
+		t.Fatalf("config without Fulu rejected: %v", err)
+	}
+	if got := n.ForkAt(signing.FarFutureEpoch - 1).Name; got != spec.DataVersionElectra {
+		t.Fatalf("latest fork = %s, want electra", got)
+	}
+	// Only one of the two keys is an error naming the missing one.
+	half := strings.Replace(string(base), "FULU_FORK_EPOCH: 411392", "", 1)
+	if _, err := signing.ParseConfig([]byte(half)); err == nil || !strings.Contains(err.Error(), "FULU_FORK_EPOCH") {
+		t.Fatalf("err = %v, want one naming FULU_FORK_EPOCH", err)
+	}
+}
+
+// TestDutySigningRoots proves the per-duty signing roots are
+// hash_tree_root(SigningData(object_root, domain)) with the right domain,
+// including the uint64 object roots of RANDAO (epoch) and selection (slot).
+func TestDutySigningRoots(t *testing.T) {
+	m := signing.Mainnet()
+	epoch := phase0.Epoch(400000)
+	randaoDomain, err := m.Domain(signing.DomainRandao, epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := (&phase0.SigningData{ObjectRoot: signing.Uint64Root(uint64(epoch)), Domain: randaoDomain}).HashTreeRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := signing.ComputeSigningRootFromRoot(signing.Uint64Root(uint64(epoch)), randaoDomain)
+	if err != nil || got != want {
+		t.Fatalf("randao signing root = %x, %v; want %x", got, err, want)
+	}
+	r := signing.Uint64Root(0x0102030405060708)
+	if r[0] != 0x08 || r[7] != 0x01 || r[8] != 0 {
+		t.Fatalf("Uint64Root is not little-endian: %x", r)
+	}
+	data := &phase0.AttestationData{Slot: 12800000, Index: 0, Source: &phase0.Checkpoint{Epoch: 399998}, Target: &phase0.Checkpoint{Epoch: 399999}}
+	attRoot, err := m.SigningRoot(data, signing.DomainBeaconAttester, 399999)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attDomain, _ := signing.ComputeDomain(signing.DomainBeaconAttester, m.ElectraForkVersion, m.GenesisValidatorsRoot)
+	objRoot, _ := data.HashTreeRoot()
+	wantAtt, _ := (&phase0.SigningData{ObjectRoot: objRoot, Domain: attDomain}).HashTreeRoot()
+	if attRoot != wantAtt {
+		t.Fatalf("attestation signing root = %x, want %x", attRoot, wantAtt)
+	}
+}
