@@ -47,6 +47,10 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newRunCmd(env),
 		newIdentityCmd(),
 		newConfigCmd(env),
+		newCreateCmd(),
+		newDefinitionCmd(),
+		newDKGCmd(),
+		newLockCmd(),
 		newHealthCmd(),
 		newVersionCmd(),
 	)
