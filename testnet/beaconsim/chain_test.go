@@ -32,7 +32,7 @@ func TestOwnValidatorsJustifyAndFinalizeInFourEpochs(t *testing.T) {
 		t.Fatalf("AdvanceTo: %v", err)
 	}
 	st := sim.Stats()
-	if st.HeadSlot != end {
+	if st.HeadSlot != uint64(end) {
 		t.Errorf("head slot %d, want %d (every slot proposed by the simulator's own validators)", st.HeadSlot, end)
 	}
 	if st.JustifiedEpoch != 3 {

@@ -1,6 +1,7 @@
 package beaconsim
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -50,7 +51,7 @@ func (c *Counters) add(o Counters) {
 
 // ValidatorStats is one scored validator's counters, in total and per duty type.
 type ValidatorStats struct {
-	Index phase0.ValidatorIndex `json:"index"`
+	Index uint64 `json:"index"`
 	Counters
 	ByType map[DutyType]Counters `json:"by_type"`
 }
@@ -58,10 +59,10 @@ type ValidatorStats struct {
 // Stats is the body of GET /stinger/sim/v1/stats. Only validators from the configured (lock-file) list
 // are counted, never the simulator's own.
 type Stats struct {
-	CurrentSlot    phase0.Slot               `json:"current_slot"`
-	HeadSlot       phase0.Slot               `json:"head_slot"`
-	JustifiedEpoch phase0.Epoch              `json:"justified_epoch"`
-	FinalizedEpoch phase0.Epoch              `json:"finalized_epoch"`
+	CurrentSlot    uint64                    `json:"current_slot"`
+	HeadSlot       uint64                    `json:"head_slot"`
+	JustifiedEpoch uint64                    `json:"justified_epoch"`
+	FinalizedEpoch uint64                    `json:"finalized_epoch"`
 	Totals         Counters                  `json:"totals"`
 	ByType         map[DutyType]Counters     `json:"by_type"`
 	Validators     map[string]ValidatorStats `json:"validators"`
@@ -167,7 +168,7 @@ func (s *scorer) stats(pubKey func(phase0.ValidatorIndex) phase0.BLSPubKey) Stat
 	st := Stats{ByType: make(map[DutyType]Counters), Validators: make(map[string]ValidatorStats),
 		Offences: append([]Offence{}, s.offences...)}
 	for vi, byType := range s.counters {
-		vs := ValidatorStats{Index: vi, ByType: make(map[DutyType]Counters)}
+		vs := ValidatorStats{Index: uint64(vi), ByType: make(map[DutyType]Counters)}
 		for t, c := range byType {
 			vs.ByType[t] = *c
 			vs.add(*c)
@@ -210,7 +211,7 @@ func FormatScore(w io.Writer, st Stats) error {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b string) int {
-		return int(st.Validators[a].Index) - int(st.Validators[b].Index)
+		return cmp.Compare(st.Validators[a].Index, st.Validators[b].Index)
 	})
 	for _, k := range keys {
 		v := st.Validators[k]

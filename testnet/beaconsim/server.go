@@ -173,10 +173,10 @@ func (s *Simulator) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.score.stats(func(vi phase0.ValidatorIndex) phase0.BLSPubKey { return s.chain.validators[vi].pubKey })
-	st.CurrentSlot = s.CurrentSlot()
-	st.HeadSlot = s.chain.head.slot
-	st.JustifiedEpoch = s.chain.currentJustified.Epoch
-	st.FinalizedEpoch = s.chain.finalized.Epoch
+	st.CurrentSlot = uint64(s.CurrentSlot())
+	st.HeadSlot = uint64(s.chain.head.slot)
+	st.JustifiedEpoch = uint64(s.chain.currentJustified.Epoch)
+	st.FinalizedEpoch = uint64(s.chain.finalized.Epoch)
 	st.SignatureChecks = s.checks.Load()
 	return st
 }
