@@ -31,6 +31,8 @@ type Network struct {
 	// Name is the CONFIG_NAME, lower case ([a-z0-9-]+), e.g. "mainnet".
 	Name string
 
+	// Fork versions and activation epochs, genesis (phase0) through Fulu.
+	// An unscheduled fork has epoch FarFutureEpoch.
 	GenesisForkVersion   phase0.Version
 	AltairForkVersion    phase0.Version
 	AltairForkEpoch      phase0.Epoch
