@@ -113,6 +113,8 @@ func (n *Network) ForkVersionAt(epoch phase0.Epoch) phase0.Version {
 //     after the Deneb fork (EIP-7044). For exits pass the epoch at which the
 //     exit is signed or verified (the chain's current epoch), not the exit's
 //     own epoch field: a Deneb-era chain verifies every exit with Capella.
+//   - DomainBLSToExecutionChange uses the genesis fork version with the
+//     genesis validators root (capella beacon-chain.md);
 //   - every other type uses the fork version at epoch and the genesis
 //     validators root, which must be known (non-zero).
 func (n *Network) Domain(dt phase0.DomainType, epoch phase0.Epoch) (phase0.Domain, error) {
@@ -122,6 +124,10 @@ func (n *Network) Domain(dt phase0.DomainType, epoch phase0.Epoch) (phase0.Domai
 	}
 	if n.GenesisValidatorsRoot.IsZero() {
 		return phase0.Domain{}, fmt.Errorf("domain %#x on network %q: %w", dt[:], n.Name, ErrGenesisValidatorsRootUnknown)
+	}
+	if dt == DomainBLSToExecutionChange {
+		// Capella: signed over the genesis fork version, valid across forks.
+		return ComputeDomain(dt, n.GenesisForkVersion, n.GenesisValidatorsRoot)
 	}
 	version := n.ForkVersionAt(epoch)
 	if dt == DomainVoluntaryExit && n.DenebForkEpoch != FarFutureEpoch && epoch >= n.DenebForkEpoch {

@@ -139,6 +139,7 @@ func TestDomainRules(t *testing.T) {
 		{"exit pre-capella uses fork at epoch", signing.DomainVoluntaryExit, 150000, mustDomain(signing.DomainVoluntaryExit, m.BellatrixForkVersion, m.GenesisValidatorsRoot)},
 		{"exit in capella uses capella", signing.DomainVoluntaryExit, 200000, mustDomain(signing.DomainVoluntaryExit, m.CapellaForkVersion, m.GenesisValidatorsRoot)},
 		{"exit from deneb pinned to capella", signing.DomainVoluntaryExit, 269568, mustDomain(signing.DomainVoluntaryExit, m.CapellaForkVersion, m.GenesisValidatorsRoot)},
+		{"bls-to-execution change uses genesis fork", signing.DomainBLSToExecutionChange, 400000, mustDomain(signing.DomainBLSToExecutionChange, m.GenesisForkVersion, m.GenesisValidatorsRoot)},
 		{"exit in fulu pinned to capella", signing.DomainVoluntaryExit, 500000, mustDomain(signing.DomainVoluntaryExit, m.CapellaForkVersion, m.GenesisValidatorsRoot)},
 	}
 	for _, tt := range tests {
