@@ -11,6 +11,7 @@
 //     with the network's genesis validators root;
 //   - voluntary exits are pinned to the Capella fork version from Deneb on
 //     (EIP-7044);
+//   - BLS-to-execution changes use the genesis fork version;
 //   - deposits and application-builder registrations use the genesis fork
 //     version with a zero genesis validators root, so they are valid before
 //     genesis and across forks.

@@ -252,3 +252,17 @@ func NewDevnet(params Network) (*Network, error) {
 	n := params
 	return &n, nil
 }
+
+// ExitDomain returns the domain for a voluntary exit with the given exit
+// epoch, as verified by a chain at currentEpoch: from Deneb on it is pinned
+// to the Capella fork version (EIP-7044), so exits stay valid forever; before
+// Deneb it is the fork version at the exit's own epoch (phase0 get_domain).
+func (n *Network) ExitDomain(currentEpoch, exitEpoch phase0.Epoch) (phase0.Domain, error) {
+	if n.DenebForkEpoch != FarFutureEpoch && currentEpoch >= n.DenebForkEpoch {
+		return n.Domain(DomainVoluntaryExit, currentEpoch)
+	}
+	if exitEpoch > currentEpoch {
+		exitEpoch = currentEpoch
+	}
+	return n.Domain(DomainVoluntaryExit, exitEpoch)
+}

@@ -353,3 +353,31 @@ func TestDutySigningRoots(t *testing.T) {
 		t.Fatalf("attestation signing root = %x, want %x", attRoot, wantAtt)
 	}
 }
+
+// TestExitDomain proves exits use the Capella version once the chain is past
+// Deneb whatever their own epoch, and the version at their epoch before.
+func TestExitDomain(t *testing.T) {
+	m := signing.Mainnet()
+	capella, _ := signing.ComputeDomain(signing.DomainVoluntaryExit, m.CapellaForkVersion, m.GenesisValidatorsRoot)
+	phase0Dom, _ := signing.ComputeDomain(signing.DomainVoluntaryExit, m.GenesisForkVersion, m.GenesisValidatorsRoot)
+	altair, _ := signing.ComputeDomain(signing.DomainVoluntaryExit, m.AltairForkVersion, m.GenesisValidatorsRoot)
+	tests := []struct {
+		name           string
+		current, exitE phase0.Epoch
+		want           phase0.Domain
+	}{
+		{"deneb chain, epoch-0 exit", 269568, 0, capella},
+		{"fulu chain, recent exit", 420000, 419000, capella},
+		{"altair chain, phase0 exit", 80000, 10, phase0Dom},
+		{"altair chain, altair exit", 80000, 75000, altair},
+		{"future exit epoch clamps to current", 80000, 150000, altair},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := m.ExitDomain(tt.current, tt.exitE)
+			if err != nil || got != tt.want {
+				t.Fatalf("ExitDomain = %#x, %v; want %#x", got, err, tt.want)
+			}
+		})
+	}
+}
