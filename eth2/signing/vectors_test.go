@@ -222,7 +222,7 @@ func exitSigningRoot(t *testing.T, c exitVector) (phase0.Domain, phase0.Root) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	domain, err := n.Domain(signing.DomainVoluntaryExit, n.DenebForkEpoch)
+	domain, err := n.ExitDomain(n.DenebForkEpoch, phase0.Epoch(c.Exit.Epoch))
 	if err != nil {
 		t.Fatal(err)
 	}
