@@ -179,9 +179,7 @@ func (s *Simulator) handleSubmitAttestations(w http.ResponseWriter, r *http.Requ
 			continue
 		}
 		if offences := s.detector.CheckAttestation(vi, p.att.Data, p.dataRoot); len(offences) > 0 {
-			for _, o := range offences {
-				s.score.slashable(o, DutyAttestation)
-			}
+			s.score.slashable(DutyAttestation, offences...)
 			failures = append(failures, indexedFailure{Index: p.index, Message: "slashable: " + offences[0].Detail})
 			continue
 		}
@@ -288,9 +286,7 @@ func (s *Simulator) submitAggregate(agg *electra.SignedAggregateAndProof) string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, vi := range indices {
-		for _, o := range s.detector.CheckAttestation(vi, data, dataRoot) {
-			s.score.slashable(o, DutyAttestation)
-		}
+		s.score.slashable(DutyAttestation, s.detector.CheckAttestation(vi, data, dataRoot)...)
 	}
 	s.score.perform(dutyKey{typ: DutyAggregation, validator: aggregator, slot: data.Slot, sub: uint64(committees[0])},
 		current, data.Slot+1)

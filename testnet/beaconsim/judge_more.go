@@ -250,7 +250,7 @@ func (s *Simulator) publishBlock(version spec.DataVersion, signed *electra.Signe
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if o := s.detector.CheckProposal(proposer, blk.Slot, root); o != nil {
-		s.score.slashable(*o, DutyProposal)
+		s.score.slashable(DutyProposal, *o)
 		return http.StatusBadRequest, "slashable: " + o.Detail
 	}
 	if _, known := c.blocks[root]; known {

@@ -143,11 +143,14 @@ func (s *scorer) invalid(validator phase0.ValidatorIndex, t DutyType) {
 	}
 }
 
-func (s *scorer) slashable(o Offence, t DutyType) {
-	if s.tracked[o.Validator] {
-		s.counters[o.Validator][t].Slashable++
-		s.offences = append(s.offences, o)
+// slashable counts one slashable message (which may conflict with several earlier ones) and keeps every
+// offence it commits.
+func (s *scorer) slashable(t DutyType, offences ...Offence) {
+	if len(offences) == 0 || !s.tracked[offences[0].Validator] {
+		return
 	}
+	s.counters[offences[0].Validator][t].Slashable++
+	s.offences = append(s.offences, offences...)
 }
 
 // closeBefore marks duties whose deadline is before slot and that were never performed as missed.
