@@ -253,3 +253,24 @@ func (in *Instance) broadcastRoundChange() {
 	m.ValueHash = HashValue(in.st.PreparedValue)
 	in.send(m, in.st.PreparedValue, in.st.PreparedCert)
 }
+
+// Ignored reports whether Step would ignore m without any state change or
+// output (a stale round, or a non-ROUND-CHANGE after the decision), so a
+// caller may skip verifying its signatures. It never reports a message that
+// could matter.
+func (in *Instance) Ignored(m *Message) bool {
+	if !in.started || m.Instance != in.cfg.Instance {
+		return false
+	}
+	if in.st.Decision != nil {
+		return m.Type != MsgRoundChange || m.Round <= in.replied
+	}
+	switch m.Type {
+	case MsgPrePrepare, MsgPrepare:
+		return m.Round < in.st.Round
+	case MsgCommit:
+		return m.Round+in.cfg.MaxRoundsAhead < in.st.Round
+	default:
+		return false
+	}
+}

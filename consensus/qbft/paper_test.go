@@ -310,3 +310,33 @@ func TestCommitQuorumInEarlierRound_Decides(t *testing.T) {
 		t.Fatalf("decision %+v", d)
 	}
 }
+
+func TestIgnored_MatchesStepWithoutEffect(t *testing.T) {
+	in := started(t, 4, 0, "mine")
+	mustStep(t, in, roundChange(1, 3, 0, ""), roundChange(2, 3, 0, "")) // round 3
+	sent(in)
+	tests := []struct {
+		name    string
+		msg     qbft.Envelope
+		ignored bool
+	}{
+		{"old prepare", prepare(1, 2, "v"), true},
+		{"old pre-prepare", prePrepare(leaderOf(4, 1), 1, "v"), true},
+		{"current prepare", prepare(1, 3, "v"), false},
+		{"old commit (may still decide)", commit(1, 1, "v"), false},
+		{"old round change (f+1 bookkeeping)", roundChange(3, 2, 0, ""), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := in.Ignored(&tt.msg.Message); got != tt.ignored {
+				t.Fatalf("Ignored = %v, want %v", got, tt.ignored)
+			}
+			if tt.ignored {
+				mustStep(t, in, tt.msg)
+				if in.HasReady() {
+					t.Fatal("an ignored message changed the state")
+				}
+			}
+		})
+	}
+}
