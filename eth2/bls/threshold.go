@@ -95,7 +95,9 @@ func VerifyPartial(publicShare *PublicKey, msg []byte, partial *Signature) bool 
 // signatures keyed by share index, using every partial given. With at least
 // t valid partials the result is the group signature; the caller should
 // verify it against the group public key, which catches fewer than t or bad
-// partials. Use RecoverSignatureThreshold to enforce t.
+// partials. Use RecoverSignatureThreshold to enforce t. A map cannot hold
+// two partials for one index: a caller collecting partials from peers should
+// verify each (FindInvalid) before choosing which to keep.
 func RecoverSignature(partials map[uint64]*Signature) (*Signature, error) {
 	idx, err := sortedIndices(partials, func(s *Signature) bool { return s == nil })
 	if err != nil {
