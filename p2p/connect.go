@@ -88,6 +88,7 @@ func (n *Node) reserveLoop(ctx context.Context, r peer.AddrInfo) {
 				return
 			}
 			gauge.Set(0)
+			n.metrics.resvFailures.WithLabelValues(r.ID.String()).Inc()
 			wait = bo.next()
 			n.log.Warn("relay reservation failed", zap.Stringer("relay", r.ID), zap.Duration("retry_in", wait), zap.Error(err))
 		} else {

@@ -1,6 +1,8 @@
 package p2p
 
 import (
+	"strings"
+
 	"github.com/libp2p/go-libp2p/core/control"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -66,7 +68,11 @@ func dirLabel(dir network.Direction) string {
 // newResourceManager builds a resource manager whose per-peer limits block every peer except the
 // cluster's operators and relays, so even a gater bug cannot admit a stranger: a connection
 // whose authenticated peer has no allowance fails when it is attached to its peer scope.
-func newResourceManager(allowed map[peer.ID]bool) (network.ResourceManager, error) {
+//
+// QUIC attaches the peer scope before consulting the gater, so there the resource manager is
+// the one refusing; refusedCounter counts those refusals in the same metric (stage
+// "resource_manager").
+func newResourceManager(allowed map[peer.ID]bool, m *metrics) (network.ResourceManager, error) {
 	block := rcmgr.ResourceLimits{
 		Streams: rcmgr.BlockAllLimit, StreamsInbound: rcmgr.BlockAllLimit, StreamsOutbound: rcmgr.BlockAllLimit,
 		Conns: rcmgr.BlockAllLimit, ConnsInbound: rcmgr.BlockAllLimit, ConnsOutbound: rcmgr.BlockAllLimit,
@@ -80,5 +86,20 @@ func newResourceManager(allowed map[peer.ID]bool) (network.ResourceManager, erro
 	}
 	partial := rcmgr.PartialLimitConfig{PeerDefault: block, Peer: peers}
 	limits := partial.Build(scaled)
-	return rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits))
+	return rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits), rcmgr.WithTraceReporter(refusedCounter{m}))
+}
+
+// refusedCounter counts connections the resource manager refused to attach to a peer scope.
+type refusedCounter struct{ m *metrics }
+
+// ConsumeEvent implements rcmgr.TraceReporter; it is called synchronously for every event.
+func (r refusedCounter) ConsumeEvent(evt rcmgr.TraceEvt) {
+	if evt.Type != rcmgr.TraceBlockAddConnEvt || !strings.HasPrefix(evt.Name, "peer:") {
+		return
+	}
+	dir := "outbound"
+	if evt.DeltaIn > 0 {
+		dir = "inbound"
+	}
+	r.m.refused.WithLabelValues(dir, "resource_manager").Inc()
 }

@@ -34,6 +34,7 @@ type metrics struct {
 	dropped      *prometheus.CounterVec // peer, protocol, reason
 	peerErrors   *prometheus.CounterVec // peer, reason
 	reservations *prometheus.GaugeVec   // relay
+	resvFailures *prometheus.CounterVec // relay
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -70,11 +71,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: "stinger", Subsystem: "p2p", Name: "relay_reservation_active",
 			Help: "1 if this node holds a circuit relay v2 reservation on the relay.",
 		}, []string{"relay"}),
+		resvFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "stinger", Subsystem: "p2p", Name: "relay_reservation_failures_total",
+			Help: "Failed attempts to obtain or renew a circuit relay v2 reservation.",
+		}, []string{"relay"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.refused, m.connected, m.rtt, m.msgs, m.bytes, m.dropped, m.peerErrors, m.reservations} {
+	for _, c := range []prometheus.Collector{m.refused, m.connected, m.rtt, m.msgs, m.bytes, m.dropped, m.peerErrors, m.reservations, m.resvFailures} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register p2p metrics: %w", err)
 		}

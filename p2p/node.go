@@ -136,7 +136,7 @@ func (n *Node) newHost(cluster, relays map[peer.ID]bool) (host.Host, error) {
 	for p := range relays {
 		allowed[p] = true
 	}
-	rm, err := newResourceManager(allowed)
+	rm, err := newResourceManager(allowed, n.metrics)
 	if err != nil {
 		return nil, fmt.Errorf("create resource manager: %w", err)
 	}
