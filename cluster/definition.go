@@ -286,6 +286,16 @@ func (d *Definition) FeeRecipient(i int) common.Address {
 	return common.HexToAddress(pick(d.FeeRecipients, i))
 }
 
+// DepositNetwork returns the network as the deposit data needs it: its name
+// and genesis fork version (the preset itself for a preset name). Only deposit
+// domains can be computed from a custom network's entry.
+func (d *Definition) DepositNetwork() *signing.Network {
+	if n, err := signing.NetworkByName(d.Network); err == nil {
+		return n
+	}
+	return &signing.Network{Name: d.Network, GenesisForkVersion: d.ForkVersionBytes()}
+}
+
 // ForkVersionBytes returns the decoded genesis fork version.
 func (d *Definition) ForkVersionBytes() [4]byte {
 	var v [4]byte

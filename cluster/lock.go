@@ -9,11 +9,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/stingerdvt/stinger/eth2/bls"
-	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 )
 
 // LockVersion is the version of the cluster lock format.
@@ -22,30 +21,12 @@ const LockVersion = "stinger/lock/v1"
 // LockFileName is the lock's file name in an operator's data directory.
 const LockFileName = "cluster-lock.json"
 
-// DepositCLIVersion is what the lock and deposit-data files report as
-// deposit_cli_version: the staking-deposit-cli format version they follow.
-const DepositCLIVersion = "2.7.0"
-
-// DepositDatum is one signed deposit in the staking launchpad /
-// staking-deposit-cli JSON format (hex without 0x, amount in Gwei).
-type DepositDatum struct {
-	PublicKey             string `json:"pubkey"`
-	WithdrawalCredentials string `json:"withdrawal_credentials"`
-	Amount                uint64 `json:"amount"`
-	Signature             string `json:"signature"`
-	DepositMessageRoot    string `json:"deposit_message_root"`
-	DepositDataRoot       string `json:"deposit_data_root"`
-	ForkVersion           string `json:"fork_version"`
-	NetworkName           string `json:"network_name"`
-	DepositCLIVersion     string `json:"deposit_cli_version"`
-}
-
 // DistributedValidator is one validator of the cluster: its group key, every
 // operator's public share (operator i holds share index i+1), and its deposits.
 type DistributedValidator struct {
 	PublicKey    string         `json:"public_key"`
 	PublicShares []string       `json:"public_shares"`
-	DepositData  []DepositDatum `json:"deposit_data"`
+	DepositData  []deposit.Data `json:"deposit_data"`
 }
 
 // Lock is the cluster lock: the definition plus the DKG's outcome, signed by
@@ -202,19 +183,18 @@ func (l *Lock) verifyValidator(idx int, v *DistributedValidator) error {
 	if len(v.DepositData) != len(def.DepositAmounts) {
 		return fmt.Errorf("deposit_data: %d entries, the definition has %d deposit amounts", len(v.DepositData), len(def.DepositAmounts))
 	}
+	if err := deposit.Verify(v.DepositData, def.DepositNetwork()); err != nil {
+		return fmt.Errorf("deposit_data: %w", err)
+	}
+	wc := WithdrawalCredentials(def.CredentialType, def.WithdrawalAddress(idx))
 	for k, d := range v.DepositData {
-		if err := VerifyDepositDatum(&d, def.ForkVersionBytes()); err != nil {
-			return fmt.Errorf("deposit_data[%d]: %w", k, err)
-		}
-		if "0x"+d.PublicKey != v.PublicKey {
-			return fmt.Errorf("deposit_data[%d].pubkey %s: not the validator's public key %s", k, d.PublicKey, v.PublicKey)
-		}
-		if d.Amount != def.DepositAmounts[k] {
+		switch {
+		case !bytes.Equal(d.PublicKey[:], pkBytes):
+			return fmt.Errorf("deposit_data[%d].pubkey %#x: not the validator's public key %s", k, d.PublicKey[:], v.PublicKey)
+		case uint64(d.Amount) != def.DepositAmounts[k]:
 			return fmt.Errorf("deposit_data[%d].amount %d: the definition says %d", k, d.Amount, def.DepositAmounts[k])
-		}
-		wc := WithdrawalCredentials(def.CredentialType, def.WithdrawalAddress(idx))
-		if d.WithdrawalCredentials != hex.EncodeToString(wc[:]) {
-			return fmt.Errorf("deposit_data[%d].withdrawal_credentials %s: the definition gives %x", k, d.WithdrawalCredentials, wc)
+		case !bytes.Equal(d.WithdrawalCredentials, wc[:]):
+			return fmt.Errorf("deposit_data[%d].withdrawal_credentials %#x: the definition gives %#x", k, d.WithdrawalCredentials, wc)
 		}
 	}
 	return nil
@@ -230,69 +210,6 @@ func WithdrawalCredentials(credType string, addr [20]byte) [32]byte {
 	}
 	copy(wc[12:], addr[:])
 	return wc
-}
-
-// VerifyDepositDatum recomputes a deposit datum's roots and checks its
-// signature with the deposit domain of forkVersion.
-func VerifyDepositDatum(d *DepositDatum, forkVersion [4]byte) error {
-	get := func(field, s string, size int) []byte {
-		b, err := hex.DecodeString(s)
-		if err != nil || len(b) != size {
-			return nil
-		}
-		return b
-	}
-	pkb, wcb := get("pubkey", d.PublicKey, 48), get("withdrawal_credentials", d.WithdrawalCredentials, 32)
-	sigb, fv := get("signature", d.Signature, 96), get("fork_version", d.ForkVersion, 4)
-	switch {
-	case pkb == nil:
-		return fmt.Errorf("pubkey %q: expected 48 bytes of hex", d.PublicKey)
-	case wcb == nil:
-		return fmt.Errorf("withdrawal_credentials %q: expected 32 bytes of hex", d.WithdrawalCredentials)
-	case sigb == nil:
-		return fmt.Errorf("signature %q: expected 96 bytes of hex", d.Signature)
-	case fv == nil || !bytes.Equal(fv, forkVersion[:]):
-		return fmt.Errorf("fork_version %q: expected %x", d.ForkVersion, forkVersion)
-	}
-	msg := &phase0.DepositMessage{Amount: phase0.Gwei(d.Amount)}
-	copy(msg.PublicKey[:], pkb)
-	msg.WithdrawalCredentials = wcb
-	msgRoot, err := msg.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("hash deposit message: %w", err)
-	}
-	if d.DepositMessageRoot != hex.EncodeToString(msgRoot[:]) {
-		return fmt.Errorf("deposit_message_root %s: computed %x", d.DepositMessageRoot, msgRoot)
-	}
-	data := &phase0.DepositData{PublicKey: msg.PublicKey, WithdrawalCredentials: wcb, Amount: msg.Amount}
-	copy(data.Signature[:], sigb)
-	dataRoot, err := data.HashTreeRoot()
-	if err != nil {
-		return fmt.Errorf("hash deposit data: %w", err)
-	}
-	if d.DepositDataRoot != hex.EncodeToString(dataRoot[:]) {
-		return fmt.Errorf("deposit_data_root %s: computed %x", d.DepositDataRoot, dataRoot)
-	}
-	domain, err := signing.ComputeDepositDomain(phase0.Version(forkVersion))
-	if err != nil {
-		return err
-	}
-	root, err := signing.ComputeSigningRootFromRoot(msgRoot, domain)
-	if err != nil {
-		return err
-	}
-	pk, err := bls.PublicKeyFromBytes(pkb)
-	if err != nil {
-		return fmt.Errorf("pubkey: %w", err)
-	}
-	sig, err := bls.SignatureFromBytes(sigb)
-	if err != nil {
-		return fmt.Errorf("signature: %w", err)
-	}
-	if !sig.Verify(pk, root[:]) {
-		return errors.New("signature does not verify under pubkey with the deposit domain")
-	}
-	return nil
 }
 
 // LoadLock reads a lock file strictly (unknown fields are an error). It does

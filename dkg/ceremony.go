@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/ethereum/go-ethereum/crypto/ecies"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 )
 
 // Config holds what one operator needs to take part in a ceremony.
@@ -64,7 +64,7 @@ type Validator struct {
 	// PublicShares holds every operator's public share, in operator order.
 	PublicShares []*bls.PublicKey
 	// Deposits are the signed deposits, one per amount of the definition.
-	Deposits []*phase0.DepositData
+	Deposits []deposit.Data
 }
 
 // Result is what the ceremony produces for one operator.

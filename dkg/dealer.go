@@ -10,7 +10,7 @@ import (
 
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
-	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 )
 
 // DealerParams are the inputs of Deal.
@@ -49,10 +49,6 @@ func Deal(p DealerParams) (*cluster.Lock, [][]*bls.SecretKey, error) {
 			return nil, nil, fmt.Errorf("deal: %w", err)
 		}
 	}
-	domain, err := signing.ComputeDepositDomain(phase0.Version(def.ForkVersionBytes()))
-	if err != nil {
-		return nil, nil, fmt.Errorf("deal: %w", err)
-	}
 	shares := make([][]*bls.SecretKey, n)
 	for i := range shares {
 		shares[i] = make([]*bls.SecretKey, nv)
@@ -75,19 +71,11 @@ func Deal(p DealerParams) (*cluster.Lock, [][]*bls.SecretKey, error) {
 		}
 		wc := cluster.WithdrawalCredentials(def.CredentialType, def.WithdrawalAddress(v))
 		for _, amount := range def.DepositAmounts {
-			msg := &phase0.DepositMessage{WithdrawalCredentials: wc[:], Amount: phase0.Gwei(amount)}
-			copy(msg.PublicKey[:], pk.Bytes())
-			root, err := signing.ComputeSigningRoot(msg, domain)
+			d, err := deposit.Sign(def.DepositNetwork(), secret, wc[:], phase0.Gwei(amount))
 			if err != nil {
-				return nil, nil, fmt.Errorf("deal: %w", err)
+				return nil, nil, fmt.Errorf("deal: validator %d: %w", v, err)
 			}
-			data := &phase0.DepositData{PublicKey: msg.PublicKey, WithdrawalCredentials: msg.WithdrawalCredentials, Amount: msg.Amount}
-			copy(data.Signature[:], secret.Sign(root[:]).Bytes())
-			datum, err := DepositDatum(data, def)
-			if err != nil {
-				return nil, nil, fmt.Errorf("deal: %w", err)
-			}
-			dv.DepositData = append(dv.DepositData, *datum)
+			dv.DepositData = append(dv.DepositData, *d)
 		}
 		dvs[v] = dv
 	}

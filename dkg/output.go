@@ -2,7 +2,6 @@ package dkg
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 	"github.com/stingerdvt/stinger/eth2/keystore"
 )
 
@@ -69,16 +69,12 @@ func WriteOutputs(dataDir string, lock *cluster.Lock, shares []*bls.SecretKey, o
 	if err := writeKeystores(dataDir, lock, shares, opts); err != nil {
 		return err
 	}
-	var deposits []cluster.DepositDatum
+	var deposits []deposit.Data
 	for _, v := range lock.Validators {
 		deposits = append(deposits, v.DepositData...)
 	}
-	raw, err := json.MarshalIndent(deposits, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write outputs: encode deposit data: %w", err)
-	}
-	if err := writeFile(filepath.Join(dataDir, DepositDataFileName), append(raw, '\n'), 0o644); err != nil {
-		return err
+	if err := deposit.WriteFile(filepath.Join(dataDir, DepositDataFileName), deposits, lock.Definition.DepositNetwork()); err != nil {
+		return fmt.Errorf("write outputs: %w", err)
 	}
 	// The lock goes last: its presence means the outputs are complete.
 	return lock.Save(lockPath)

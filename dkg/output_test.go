@@ -10,6 +10,7 @@ import (
 
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 	"github.com/stingerdvt/stinger/eth2/keystore"
 )
 
@@ -69,21 +70,12 @@ func TestDealWritesVerifiableOutputs(t *testing.T) {
 	if _, err := LoadShares(dir, lock, 1); err == nil || !strings.Contains(err.Error(), "public share") {
 		t.Fatalf("wrong operator index: %v", err)
 	}
-	var deposits []cluster.DepositDatum
-	raw, err := os.ReadFile(filepath.Join(dir, DepositDataFileName))
+	deposits, err := deposit.VerifyFile(filepath.Join(dir, DepositDataFileName), def.DepositNetwork())
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &deposits); err != nil {
 		t.Fatal(err)
 	}
 	if len(deposits) != 3 {
 		t.Fatalf("%d deposits, want 3", len(deposits))
-	}
-	for i := range deposits {
-		if err := cluster.VerifyDepositDatum(&deposits[i], def.ForkVersionBytes()); err != nil {
-			t.Fatalf("deposit %d: %v", i, err)
-		}
 	}
 	// A second run never overwrites the first.
 	if err := WriteOutputs(dir, lock, shares[2], opts); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
@@ -124,6 +116,10 @@ func TestLockVerifyReportsTampering(t *testing.T) {
 			d.Signature = l.Validators[0].DepositData[0].Signature
 			l.LockHash = rehash(t, l)
 		}, "deposit_data_root"},
+		{"deposit for another network", func(l *cluster.Lock) {
+			l.Validators[0].DepositData[0].NetworkName = "mainnet"
+			l.LockHash = rehash(t, l)
+		}, "network_name"},
 		{"forged operator signature", func(l *cluster.Lock) { l.Signatures[3] = l.Signatures[2] }, "operator_signatures[3]"},
 		{"missing validator", func(l *cluster.Lock) { l.Validators = l.Validators[:1]; l.LockHash = rehash(t, l) }, "distributed_validators: 1"},
 	}

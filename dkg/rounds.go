@@ -10,7 +10,7 @@ import (
 
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
-	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/eth2/deposit"
 )
 
 // justify answers complaints against us by revealing the shares in question,
@@ -106,29 +106,22 @@ func (c *ceremony) groupKeys() ([]*bls.PublicKey, [][]*bls.PublicKey, error) {
 	return group, pubShares, nil
 }
 
-// depositMessages returns, per validator and deposit amount, the deposit
-// message and its signing root.
-func (c *ceremony) depositMessages(group []*bls.PublicKey) ([][]*phase0.DepositMessage, [][]phase0.Root, error) {
-	domain, err := signing.ComputeDepositDomain(phase0.Version(c.def.ForkVersionBytes()))
-	if err != nil {
-		return nil, nil, err
-	}
-	msgs := make([][]*phase0.DepositMessage, c.v)
-	roots := make([][]phase0.Root, c.v)
+// unsignedDeposits returns, per validator and deposit amount, the deposit
+// message to sign and its signing root.
+func (c *ceremony) unsignedDeposits(group []*bls.PublicKey) ([][]*deposit.Unsigned, error) {
+	network := c.def.DepositNetwork()
+	out := make([][]*deposit.Unsigned, c.v)
 	for v := range c.v {
 		wc := cluster.WithdrawalCredentials(c.def.CredentialType, c.def.WithdrawalAddress(v))
 		for _, amount := range c.def.DepositAmounts {
-			m := &phase0.DepositMessage{WithdrawalCredentials: append([]byte(nil), wc[:]...), Amount: phase0.Gwei(amount)}
-			copy(m.PublicKey[:], group[v].Bytes())
-			root, err := signing.ComputeSigningRoot(m, domain)
+			u, err := deposit.NewUnsigned(network, group[v], wc[:], phase0.Gwei(amount))
 			if err != nil {
-				return nil, nil, err
+				return nil, fmt.Errorf("deposit of validator %d: %w", v, err)
 			}
-			msgs[v] = append(msgs[v], m)
-			roots[v] = append(roots[v], root)
+			out[v] = append(out[v], u)
 		}
 	}
-	return msgs, roots, nil
+	return out, nil
 }
 
 // deposits exchanges partial deposit signatures, checks each against its
@@ -138,15 +131,17 @@ func (c *ceremony) deposits(ctx context.Context) ([]*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	msgs, roots, err := c.depositMessages(group)
+	unsigned, err := c.unsignedDeposits(group)
 	if err != nil {
 		return nil, err
 	}
 	a := len(c.def.DepositAmounts)
+	roots := make([][]phase0.Root, c.v)
 	partials := make([]*bls.Signature, 0, c.v*a)
 	for v := range c.v {
 		for k := range a {
-			partials = append(partials, c.final[v].Sign(roots[v][k][:]))
+			roots[v] = append(roots[v], unsigned[v][k].SigningRoot)
+			partials = append(partials, c.final[v].Sign(rootBytes(unsigned[v][k].SigningRoot)))
 		}
 	}
 	got, err := c.cfg.Transport.Exchange(ctx, RoundDeposit, encodeSignatures(partials))
@@ -169,12 +164,12 @@ func (c *ceremony) deposits(ctx context.Context) ([]*Validator, error) {
 			if err != nil {
 				return nil, fmt.Errorf("combine deposit signature of validator %d: %w", v, err)
 			}
-			if !sig.Verify(group[v], roots[v][k][:]) {
-				return nil, fmt.Errorf("combined deposit signature of validator %d does not verify", v)
+			// Complete verifies the combined signature under the group key.
+			d, err := unsigned[v][k].Complete(sig)
+			if err != nil {
+				return nil, fmt.Errorf("combined deposit signature of validator %d: %w", v, err)
 			}
-			d := &phase0.DepositData{PublicKey: msgs[v][k].PublicKey, WithdrawalCredentials: msgs[v][k].WithdrawalCredentials, Amount: msgs[v][k].Amount}
-			copy(d.Signature[:], sig.Bytes())
-			val.Deposits = append(val.Deposits, d)
+			val.Deposits = append(val.Deposits, *d)
 		}
 		out[v] = val
 	}
@@ -204,7 +199,7 @@ func (c *ceremony) checkPartials(got map[int][]byte, pubShares [][]*bls.PublicKe
 					bad[j] = true
 					continue
 				}
-				items = append(items, bls.BatchItem{PublicKey: pubShares[v][j], Message: roots[v][k][:], Signature: sigs[v*a+k]})
+				items = append(items, bls.BatchItem{PublicKey: pubShares[v][j], Message: rootBytes(roots[v][k]), Signature: sigs[v*a+k]})
 				owner = append(owner, j)
 			}
 		}
@@ -237,13 +232,7 @@ func (c *ceremony) lock(ctx context.Context, validators []*Validator) (*cluster.
 		for _, ps := range val.PublicShares {
 			dv.PublicShares = append(dv.PublicShares, "0x"+hex.EncodeToString(ps.Bytes()))
 		}
-		for _, d := range val.Deposits {
-			datum, err := DepositDatum(d, c.def)
-			if err != nil {
-				return nil, err
-			}
-			dv.DepositData = append(dv.DepositData, *datum)
-		}
+		dv.DepositData = val.Deposits
 		dvs[v] = dv
 	}
 	lock, err := cluster.NewLock(c.def, dvs)
@@ -276,27 +265,8 @@ func (c *ceremony) lock(ctx context.Context, validators []*Validator) (*cluster.
 	return lock, nil
 }
 
-// DepositDatum converts signed deposit data into the launchpad format.
-func DepositDatum(d *phase0.DepositData, def *cluster.Definition) (*cluster.DepositDatum, error) {
-	msg := &phase0.DepositMessage{PublicKey: d.PublicKey, WithdrawalCredentials: d.WithdrawalCredentials, Amount: d.Amount}
-	msgRoot, err := msg.HashTreeRoot()
-	if err != nil {
-		return nil, fmt.Errorf("hash deposit message: %w", err)
-	}
-	dataRoot, err := d.HashTreeRoot()
-	if err != nil {
-		return nil, fmt.Errorf("hash deposit data: %w", err)
-	}
-	fv := def.ForkVersionBytes()
-	return &cluster.DepositDatum{
-		PublicKey:             hex.EncodeToString(d.PublicKey[:]),
-		WithdrawalCredentials: hex.EncodeToString(d.WithdrawalCredentials),
-		Amount:                uint64(d.Amount),
-		Signature:             hex.EncodeToString(d.Signature[:]),
-		DepositMessageRoot:    hex.EncodeToString(msgRoot[:]),
-		DepositDataRoot:       hex.EncodeToString(dataRoot[:]),
-		ForkVersion:           hex.EncodeToString(fv[:]),
-		NetworkName:           def.Network,
-		DepositCLIVersion:     cluster.DepositCLIVersion,
-	}, nil
+// rootBytes copies a root into a fresh slice (cgo must never see a slice
+// into a Go struct).
+func rootBytes(r phase0.Root) []byte {
+	return append([]byte(nil), r[:]...)
 }

@@ -54,24 +54,28 @@ type readEntry struct {
 // Encode returns entries as a launchpad deposit data JSON array.
 func Encode(entries []Data) ([]byte, error) {
 	wire := make([]wireEntry, len(entries))
-	for i, d := range entries {
-		wire[i] = wireEntry{
-			Pubkey:                hex.EncodeToString(d.PublicKey[:]),
-			WithdrawalCredentials: hex.EncodeToString(d.WithdrawalCredentials),
-			Amount:                uint64(d.Amount),
-			Signature:             hex.EncodeToString(d.Signature[:]),
-			DepositMessageRoot:    hex.EncodeToString(d.DepositMessageRoot[:]),
-			DepositDataRoot:       hex.EncodeToString(d.DepositDataRoot[:]),
-			ForkVersion:           hex.EncodeToString(d.ForkVersion[:]),
-			NetworkName:           d.NetworkName,
-			DepositCLIVersion:     d.DepositCLIVersion,
-		}
+	for i := range entries {
+		wire[i] = toWire(&entries[i])
 	}
 	out, err := json.MarshalIndent(wire, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode deposit data: %w", err)
 	}
 	return append(out, '\n'), nil
+}
+
+func toWire(d *Data) wireEntry {
+	return wireEntry{
+		Pubkey:                hex.EncodeToString(d.PublicKey[:]),
+		WithdrawalCredentials: hex.EncodeToString(d.WithdrawalCredentials),
+		Amount:                uint64(d.Amount),
+		Signature:             hex.EncodeToString(d.Signature[:]),
+		DepositMessageRoot:    hex.EncodeToString(d.DepositMessageRoot[:]),
+		DepositDataRoot:       hex.EncodeToString(d.DepositDataRoot[:]),
+		ForkVersion:           hex.EncodeToString(d.ForkVersion[:]),
+		NetworkName:           d.NetworkName,
+		DepositCLIVersion:     d.DepositCLIVersion,
+	}
 }
 
 // Decode parses a deposit data JSON array. Unknown fields, missing fields and
