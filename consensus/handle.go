@@ -25,7 +25,7 @@ func (r *Runner) receive(ctx context.Context, in Inbound) {
 	now := r.cfg.Clock.Now()
 	inst := r.instances[e.Instance]
 	if inst == nil {
-		r.bufferMessage(in, &e, now)
+		r.bufferMessage(in.From, &e, now)
 		return
 	}
 	if inst.q.Ignored(&e.Message) {
@@ -35,9 +35,14 @@ func (r *Runner) receive(ctx context.Context, in Inbound) {
 		r.invalid(in.From, "signature", err)
 		return
 	}
+	r.step(ctx, inst, in.From, e, now)
+}
+
+// step delivers an authenticated message to its instance.
+func (r *Runner) step(ctx context.Context, inst *instance, from int, e qbft.Envelope, now time.Time) {
 	r.tick(inst, e.Instance, now)
 	if err := inst.q.Step(e); err != nil {
-		r.invalid(in.From, qbft.Reason(err), err)
+		r.invalid(from, qbft.Reason(err), err)
 		return
 	}
 	r.process(ctx, e.Instance, inst)
@@ -64,7 +69,7 @@ func (r *Runner) invalid(from int, reason string, err error) {
 
 // bufferMessage keeps an authenticated message for an instance that has not
 // started, within the per-peer and per-instance bounds, until its deadline.
-func (r *Runner) bufferMessage(in Inbound, e *qbft.Envelope, now time.Time) {
+func (r *Runner) bufferMessage(from int, e *qbft.Envelope, now time.Time) {
 	deadline := r.cfg.Deadline(e.Instance)
 	if !now.Before(deadline) {
 		r.metrics.dropped.WithLabelValues("expired").Inc()
@@ -72,7 +77,7 @@ func (r *Runner) bufferMessage(in Inbound, e *qbft.Envelope, now time.Time) {
 	}
 	buf := r.buffers[e.Instance]
 	switch {
-	case r.perPeer[in.From] >= r.cfg.MaxBufferPerPeer:
+	case r.perPeer[from] >= r.cfg.MaxBufferPerPeer:
 		r.metrics.dropped.WithLabelValues("peer_buffer_full").Inc()
 		return
 	case buf != nil && len(buf.msgs) >= r.cfg.MaxBufferPerInstance:
@@ -80,15 +85,15 @@ func (r *Runner) bufferMessage(in Inbound, e *qbft.Envelope, now time.Time) {
 		return
 	}
 	if err := r.verify(e); err != nil {
-		r.invalid(in.From, "signature", err)
+		r.invalid(from, "signature", err)
 		return
 	}
 	if buf == nil {
 		buf = &buffer{deadline: deadline}
 		r.buffers[e.Instance] = buf
 	}
-	buf.msgs = append(buf.msgs, in)
-	r.perPeer[in.From]++
+	buf.msgs = append(buf.msgs, buffered{from: from, e: *e})
+	r.perPeer[from]++
 	r.metrics.buffered.Inc()
 }
 
@@ -116,7 +121,7 @@ func (r *Runner) tickAll(ctx context.Context) {
 	for id, buf := range r.buffers {
 		if !now.Before(buf.deadline) {
 			for _, m := range buf.msgs {
-				r.perPeer[m.From]--
+				r.perPeer[m.from]--
 			}
 			delete(r.buffers, id)
 		}

@@ -61,7 +61,13 @@ type instance struct {
 
 type buffer struct {
 	deadline time.Time
-	msgs     []Inbound
+	msgs     []buffered
+}
+
+// buffered is an authenticated message for an instance not started yet.
+type buffered struct {
+	from int
+	e    qbft.Envelope
 }
 
 type proposal struct {
@@ -190,8 +196,10 @@ func (r *Runner) propose(ctx context.Context, p proposal) error {
 	if buf := r.buffers[p.duty]; buf != nil {
 		delete(r.buffers, p.duty)
 		for _, m := range buf.msgs {
-			r.perPeer[m.From]--
-			r.receive(ctx, m)
+			r.perPeer[m.from]--
+			if !inst.q.Ignored(&m.e.Message) {
+				r.step(ctx, inst, m.from, m.e, now)
+			}
 		}
 	}
 	return nil

@@ -254,10 +254,12 @@ func (in *Instance) broadcastRoundChange() {
 	in.send(m, in.st.PreparedValue, in.st.PreparedCert)
 }
 
-// Ignored reports whether Step would ignore m without any state change or
-// output (a stale round, or a non-ROUND-CHANGE after the decision), so a
-// caller may skip verifying its signatures. It never reports a message that
-// could matter.
+// Ignored reports whether Step would ignore m or could not change any output
+// because of it: a stale round, a PRE-PREPARE for a round in which we
+// already prepared, a PREPARE for a round in which we already committed, or
+// anything but a new ROUND-CHANGE after the decision. A caller may drop such
+// a message without verifying its signatures. (Equivocation in those rounds
+// then goes unreported.)
 func (in *Instance) Ignored(m *Message) bool {
 	if !in.started || m.Instance != in.cfg.Instance {
 		return false
@@ -266,8 +268,10 @@ func (in *Instance) Ignored(m *Message) bool {
 		return m.Type != MsgRoundChange || m.Round <= in.replied
 	}
 	switch m.Type {
-	case MsgPrePrepare, MsgPrepare:
-		return m.Round < in.st.Round
+	case MsgPrePrepare:
+		return m.Round < in.st.Round || m.Round <= in.st.PrepareSentRound
+	case MsgPrepare:
+		return m.Round < in.st.Round || m.Round <= in.st.CommitSentRound
 	case MsgCommit:
 		return m.Round+in.cfg.MaxRoundsAhead < in.st.Round
 	default:

@@ -311,21 +311,14 @@ func TestCommitQuorumInEarlierRound_Decides(t *testing.T) {
 	}
 }
 
-func TestIgnored_MatchesStepWithoutEffect(t *testing.T) {
-	in := started(t, 4, 0, "mine")
-	mustStep(t, in, roundChange(1, 3, 0, ""), roundChange(2, 3, 0, "")) // round 3
-	sent(in)
-	tests := []struct {
-		name    string
-		msg     qbft.Envelope
-		ignored bool
-	}{
-		{"old prepare", prepare(1, 2, "v"), true},
-		{"old pre-prepare", prePrepare(leaderOf(4, 1), 1, "v"), true},
-		{"current prepare", prepare(1, 3, "v"), false},
-		{"old commit (may still decide)", commit(1, 1, "v"), false},
-		{"old round change (f+1 bookkeeping)", roundChange(3, 2, 0, ""), false},
-	}
+type ignoredCase struct {
+	name    string
+	msg     qbft.Envelope
+	ignored bool
+}
+
+func checkIgnored(t *testing.T, in *qbft.Instance, tests []ignoredCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := in.Ignored(&tt.msg.Message); got != tt.ignored {
@@ -333,10 +326,38 @@ func TestIgnored_MatchesStepWithoutEffect(t *testing.T) {
 			}
 			if tt.ignored {
 				mustStep(t, in, tt.msg)
-				if in.HasReady() {
-					t.Fatal("an ignored message changed the state")
+				if len(in.Ready().Messages) != 0 {
+					t.Fatal("an ignored message produced output")
 				}
 			}
 		})
 	}
+}
+
+func TestIgnored_OnlyMessagesWithoutEffect(t *testing.T) {
+	in := started(t, 4, 0, "mine")
+	mustStep(t, in, roundChange(1, 3, 0, ""), roundChange(2, 3, 0, "")) // round 3
+	sent(in)
+	checkIgnored(t, in, []ignoredCase{
+		{"old prepare", prepare(1, 2, "v"), true},
+		{"old pre-prepare", prePrepare(leaderOf(4, 1), 1, "v"), true},
+		{"current prepare", prepare(1, 3, "v"), false},
+		{"old commit (may still decide)", commit(1, 1, "v"), false},
+		{"old round change (f+1 bookkeeping)", roundChange(3, 2, 0, ""), false},
+	})
+	// In round 3, prepare and commit; then more of the same are ignored.
+	rcs := signedOf(roundChange(1, 3, 0, ""), roundChange(2, 3, 0, ""), roundChange(3, 3, 0, ""))
+	mustStep(t, in, prePrepare(leaderOf(4, 3), 3, "v", rcs...))
+	mustStep(t, in, prepares(3, "v", 1, 2, 3)...)
+	sent(in)
+	checkIgnored(t, in, []ignoredCase{
+		{"pre-prepare after preparing", prePrepare(leaderOf(4, 3), 3, "v", rcs...), true},
+		{"prepare after committing", prepare(0, 3, "v"), true},
+		{"commit before deciding", commit(0, 3, "v"), false},
+	})
+	mustStep(t, in, commits(3, "v", 1, 2, 3)...)
+	checkIgnored(t, in, []ignoredCase{
+		{"commit after deciding", commit(0, 3, "v"), true},
+		{"round change after deciding", roundChange(1, 4, 0, ""), false},
+	})
 }

@@ -1,0 +1,107 @@
+package consensus_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+
+	"github.com/stingerdvt/stinger/consensus"
+	"github.com/stingerdvt/stinger/consensus/qbft"
+)
+
+// benchCluster starts n runners with real signatures, zero network delay and
+// round timers long enough never to fire, and a merged decision channel.
+func benchCluster(b *testing.B, n, keyType int) (*cluster, chan consensus.Decided) {
+	c := newCluster(b, n, keyType, func(_ int, cfg *consensus.Config) {
+		cfg.Timeout = qbft.IncreasingTimeout(5*time.Second, time.Second)
+	})
+	all := make(chan consensus.Decided, 1<<16)
+	for i := range c.decided {
+		go func(ch chan consensus.Decided) {
+			for d := range ch {
+				all <- d
+			}
+		}(c.decided[i])
+	}
+	c.startAll()
+	return c, all
+}
+
+func proposeAll(b *testing.B, c *cluster, duty qbft.InstanceID) {
+	for i := 0; i < c.n; i++ {
+		if err := c.runners[i].Propose(context.Background(), duty, fmt.Appendf(nil, "value-%d-%d", duty.Slot, i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecide measures the time until every one of n processes has
+// decided one instance (ed25519 signatures signed and verified by the
+// runners, in-memory transport with zero delay), and messages per decision.
+func BenchmarkDecide(b *testing.B) {
+	for _, bc := range []struct {
+		n       int
+		keyType int
+		name    string
+	}{{4, crypto.Ed25519, "ed25519"}, {7, crypto.Ed25519, "ed25519"}, {10, crypto.Ed25519, "ed25519"}, {13, crypto.Ed25519, "ed25519"}, {4, crypto.Secp256k1, "secp256k1"}} {
+		b.Run(fmt.Sprintf("n=%d/%s", bc.n, bc.name), func(b *testing.B) {
+			c, all := benchCluster(b, bc.n, bc.keyType)
+			durations := make([]time.Duration, 0, b.N)
+			sent0 := c.net.Sent()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				duty := qbft.InstanceID{Slot: uint64(i), Duty: 1}
+				start := time.Now()
+				proposeAll(b, c, duty)
+				for got := 0; got < bc.n; {
+					if d := <-all; d.Duty == duty {
+						got++
+					}
+				}
+				durations = append(durations, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(durations)
+			b.ReportMetric(float64(durations[len(durations)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds()), "p99-µs")
+			b.ReportMetric(float64(c.net.Sent()-sent0)/float64(b.N), "msgs/decision")
+		})
+	}
+}
+
+// BenchmarkThroughput32 keeps 32 instances in flight at n = 4 and reports
+// decisions (all four processes decided) per second.
+func BenchmarkThroughput32(b *testing.B) {
+	const inFlight = 32
+	c, all := benchCluster(b, 4, crypto.Ed25519)
+	slots := make(chan struct{}, inFlight)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		counts := map[qbft.InstanceID]int{}
+		for done := 0; done < b.N; {
+			d := <-all
+			counts[d.Duty]++
+			if counts[d.Duty] == c.n {
+				delete(counts, d.Duty)
+				done++
+				<-slots
+			}
+		}
+	}()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		slots <- struct{}{}
+		proposeAll(b, c, qbft.InstanceID{Slot: uint64(i), Duty: 2})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "decisions/s")
+}
