@@ -63,9 +63,6 @@ func (s *Store) applyChecks(checks []*request) []error {
 	outcomes := make([]string, len(checks))
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		chain := tx.Bucket(s.chain)
-		if chain == nil {
-			return errors.New("chain bucket missing")
-		}
 		for i, r := range checks {
 			res, outcome, err := s.applyOne(chain, r)
 			if err != nil {
@@ -87,6 +84,8 @@ func (s *Store) applyChecks(checks []*request) []error {
 			}
 		}
 	}
+	s.batches.Add(1)
+	s.batched.Add(uint64(len(checks)))
 	s.metrics.observeBatch(checks, outcomes, time.Since(start))
 	return results
 }
@@ -117,9 +116,9 @@ func (s *Store) applyOne(chain *bolt.Bucket, r *request) (result error, outcome 
 		return nil, "repeat", nil
 	}
 	if r.kind == KindBlock {
-		err = v.putBlock(chain, r.slot, r.root)
+		err = v.putBlock(r.slot, r.root)
 	} else {
-		err = v.putAttestation(chain, r.source, r.target, r.root)
+		err = v.putAttestation(r.source, r.target, r.root)
 	}
 	if err != nil {
 		return nil, "", err

@@ -54,17 +54,15 @@ func checkBlock(v *validator, strategy Strategy, slot uint64, root *phase0.Root)
 	if strategy == StrategyMinimal && s.hasBlocks && slot <= s.maxSlot {
 		return refuse(ErrBelowWatermark, nil, fmt.Sprintf("minimal strategy: slot must be above %d", s.maxSlot)), nil
 	}
-	if b := v.blocks(); b != nil {
-		if raw := b.Get(slotKey(slot)); raw != nil {
-			old, err := decodeRecord(raw)
-			if err != nil {
-				return verdict{}, fmt.Errorf("block slot %d: %w", slot, err)
-			}
-			if sameRoot(old, root) {
-				return verdict{repeat: true}, nil
-			}
-			return refuse(ErrDoubleBlock, &SignedBlock{Slot: phase0.Slot(slot), SigningRoot: old}, ""), nil
+	if raw := v.blocks.Get(v.slotKey(slot)); raw != nil {
+		old, err := decodeRecord(raw)
+		if err != nil {
+			return verdict{}, fmt.Errorf("block slot %d: %w", slot, err)
 		}
+		if sameRoot(old, root) {
+			return verdict{repeat: true}, nil
+		}
+		return refuse(ErrDoubleBlock, &SignedBlock{Slot: phase0.Slot(slot), SigningRoot: old}, ""), nil
 	}
 	if strategy == StrategyComplete && s.hasBlocks && slot <= s.minSlot {
 		return refuse(ErrBelowWatermark, nil, fmt.Sprintf("complete strategy: slot must be above the lowest recorded slot %d", s.minSlot)), nil
@@ -123,17 +121,13 @@ type history struct {
 // repeat instead. The scans touch only records whose target lies between src
 // and tgt or above tgt, which is empty or tiny for attestations at the head.
 func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepeat bool) (history, error) {
-	b := v.atts()
-	if b == nil || !v.sum.hasAtts {
+	s := v.sum
+	if !s.hasAtts {
 		return history{}, nil
 	}
-	s := v.sum
-	c := b.Cursor()
+	c := v.atts.Cursor()
 	record := func(k, val []byte) (*SignedAttestation, error) {
-		t, so, err := splitAttKey(k)
-		if err != nil {
-			return nil, err
-		}
+		t, so, _, _ := v.splitAttKey(k)
 		r, err := decodeRecord(val)
 		if err != nil {
 			return nil, fmt.Errorf("attestation target %d: %w", t, err)
@@ -142,15 +136,19 @@ func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepe
 	}
 	// Same target: a repeat or a double vote.
 	if tgt >= s.minTarget && tgt <= s.maxTgt {
-		for k, val := c.Seek(attKey(tgt, 0)); k != nil; k, val = c.Next() {
+		for k, val := c.Seek(v.attKey(tgt, 0)); k != nil; k, val = c.Next() {
+			t, so, ok, err := v.splitAttKey(k)
+			if err != nil {
+				return history{}, err
+			}
+			if !ok || t != tgt {
+				break
+			}
 			a, err := record(k, val)
 			if err != nil {
 				return history{}, err
 			}
-			if uint64(a.TargetEpoch) != tgt {
-				break
-			}
-			if allowRepeat && uint64(a.SourceEpoch) == src && sameRoot(a.SigningRoot, root) {
+			if allowRepeat && so == src && sameRoot(a.SigningRoot, root) {
 				return history{repeat: true}, nil
 			}
 			return history{conflict: a, offence: ErrDoubleVote}, nil
@@ -159,8 +157,12 @@ func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepe
 	// A recorded attestation surrounds the new one: old.target > tgt and
 	// old.source < src.
 	if s.maxTgt > tgt && s.minSource < src {
-		for k, val := c.Seek(attKey(tgt+1, 0)); k != nil; k, val = c.Next() {
-			if _, so, _ := splitAttKey(k); so < src {
+		for k, val := c.Seek(v.attKey(tgt+1, 0)); k != nil; k, val = c.Next() {
+			_, so, ok, err := v.splitAttKey(k)
+			if err != nil || !ok {
+				return history{}, err
+			}
+			if so < src {
 				a, err := record(k, val)
 				return history{conflict: a, offence: ErrSurroundedVote}, err
 			}
@@ -169,13 +171,10 @@ func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepe
 	// The new attestation surrounds a recorded one: src < old.source <=
 	// old.target < tgt (records never have source > target).
 	if s.maxSrc > src && tgt > src+1 {
-		for k, val := c.Seek(attKey(src+1, 0)); k != nil; k, val = c.Next() {
-			t, so, err := splitAttKey(k)
-			if err != nil {
+		for k, val := c.Seek(v.attKey(src+1, 0)); k != nil; k, val = c.Next() {
+			t, so, ok, err := v.splitAttKey(k)
+			if err != nil || !ok || t >= tgt {
 				return history{}, err
-			}
-			if t >= tgt {
-				break
 			}
 			if so > src {
 				a, err := record(k, val)

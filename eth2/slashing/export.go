@@ -3,7 +3,6 @@ package slashing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -50,10 +49,11 @@ func (s *Store) ExportInterchange(ctx context.Context, strategy Strategy) (*Inte
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		chain := tx.Bucket(s.chain)
-		if chain == nil {
-			return errors.New("chain bucket missing")
+		sums, _, _, err := chainBuckets(chain)
+		if err != nil {
+			return err
 		}
-		return chain.ForEachBucket(func(k []byte) error {
+		return sums.ForEach(func(k, _ []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -129,43 +129,36 @@ func exportValidator(v *validator, strategy Strategy) (InterchangeData, error) {
 
 func readBlocks(v *validator) ([]SignedBlock, error) {
 	out := []SignedBlock{}
-	b := v.blocks()
-	if b == nil {
-		return out, nil
-	}
-	err := b.ForEach(func(k, val []byte) error {
-		if len(k) != 8 {
-			return fmt.Errorf("block key of %d bytes", len(k))
+	c := v.blocks.Cursor()
+	for k, val := c.Seek(v.slotKey(0)); k != nil; k, val = c.Next() {
+		slot, ok, err := v.splitSlotKey(k)
+		if err != nil || !ok {
+			return out, err
 		}
 		r, err := decodeRecord(val)
 		if err != nil {
-			return err
+			return out, err
 		}
-		out = append(out, SignedBlock{Slot: phase0.Slot(bigEndian(k)), SigningRoot: r})
-		return nil
-	})
-	return out, err
+		out = append(out, SignedBlock{Slot: phase0.Slot(slot), SigningRoot: r})
+	}
+	return out, nil
 }
 
 func readAttestations(v *validator) ([]SignedAttestation, error) {
 	out := []SignedAttestation{}
-	b := v.atts()
-	if b == nil {
-		return out, nil
-	}
-	err := b.ForEach(func(k, val []byte) error {
-		tgt, src, err := splitAttKey(k)
-		if err != nil {
-			return err
+	c := v.atts.Cursor()
+	for k, val := c.Seek(v.attKey(0, 0)); k != nil; k, val = c.Next() {
+		tgt, src, ok, err := v.splitAttKey(k)
+		if err != nil || !ok {
+			return out, err
 		}
 		r, err := decodeRecord(val)
 		if err != nil {
-			return err
+			return out, err
 		}
 		out = append(out, SignedAttestation{SourceEpoch: phase0.Epoch(src), TargetEpoch: phase0.Epoch(tgt), SigningRoot: r})
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 func hasBlock(bs []SignedBlock, slot uint64) bool {

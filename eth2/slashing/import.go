@@ -2,7 +2,6 @@ package slashing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -70,9 +69,6 @@ func (s *Store) ImportInterchange(ctx context.Context, ic *Interchange, strategy
 	err := s.runTxn(ctx, func(tx *bolt.Tx) error {
 		sum = ImportSummary{}
 		chain := tx.Bucket(s.chain)
-		if chain == nil {
-			return errors.New("chain bucket missing")
-		}
 		if strategy == StrategyMinimal {
 			return importMinimal(chain, ic, &sum)
 		}
@@ -94,12 +90,12 @@ func importComplete(chain *bolt.Bucket, ic *Interchange, sum *ImportSummary) err
 			return err
 		}
 		for _, b := range d.SignedBlocks {
-			if err := importBlock(chain, v, b, sum); err != nil {
+			if err := importBlock(v, b, sum); err != nil {
 				return err
 			}
 		}
 		for _, a := range d.SignedAttestations {
-			if err := importAttestation(chain, v, a, sum); err != nil {
+			if err := importAttestation(v, a, sum); err != nil {
 				return err
 			}
 		}
@@ -108,27 +104,25 @@ func importComplete(chain *bolt.Bucket, ic *Interchange, sum *ImportSummary) err
 	return nil
 }
 
-func importBlock(chain *bolt.Bucket, v *validator, b SignedBlock, sum *ImportSummary) error {
+func importBlock(v *validator, b SignedBlock, sum *ImportSummary) error {
 	slot := uint64(b.Slot)
-	if bk := v.blocks(); bk != nil {
-		if raw := bk.Get(slotKey(slot)); raw != nil {
-			old, err := decodeRecord(raw)
-			if err != nil {
-				return fmt.Errorf("block slot %d: %w", slot, err)
-			}
-			if sameRoot(old, b.SigningRoot) {
-				sum.Duplicates++
-				return nil
-			}
-			return fmt.Errorf("%w: %w", ErrSlashableImport, &SlashableError{Offence: ErrDoubleBlock, Pubkey: v.pubkey,
-				Kind: KindBlock, Block: b, ConflictBlock: &SignedBlock{Slot: b.Slot, SigningRoot: old}})
+	if raw := v.blocks.Get(v.slotKey(slot)); raw != nil {
+		old, err := decodeRecord(raw)
+		if err != nil {
+			return fmt.Errorf("block slot %d: %w", slot, err)
 		}
+		if sameRoot(old, b.SigningRoot) {
+			sum.Duplicates++
+			return nil
+		}
+		return fmt.Errorf("%w: %w", ErrSlashableImport, &SlashableError{Offence: ErrDoubleBlock, Pubkey: v.pubkey,
+			Kind: KindBlock, Block: b, ConflictBlock: &SignedBlock{Slot: b.Slot, SigningRoot: old}})
 	}
 	sum.Blocks++
-	return v.putBlock(chain, slot, b.SigningRoot)
+	return v.putBlock(slot, b.SigningRoot)
 }
 
-func importAttestation(chain *bolt.Bucket, v *validator, a SignedAttestation, sum *ImportSummary) error {
+func importAttestation(v *validator, a SignedAttestation, sum *ImportSummary) error {
 	src, tgt := uint64(a.SourceEpoch), uint64(a.TargetEpoch)
 	slashable := func(offence error, conflict *SignedAttestation) error {
 		return fmt.Errorf("%w: %w", ErrSlashableImport, &SlashableError{Offence: offence, Pubkey: v.pubkey,
@@ -148,7 +142,7 @@ func importAttestation(chain *bolt.Bucket, v *validator, a SignedAttestation, su
 		return slashable(h.offence, h.conflict)
 	}
 	sum.Attestations++
-	return v.putAttestation(chain, src, tgt, a.SigningRoot)
+	return v.putAttestation(src, tgt, a.SigningRoot)
 }
 
 // importMinimal folds the file into per-validator watermarks: the highest
@@ -181,9 +175,6 @@ func importMinimal(chain *bolt.Bucket, ic *Interchange, sum *ImportSummary) erro
 		m := per[pk]
 		v, err := loadValidator(chain, pk)
 		if err != nil {
-			return err
-		}
-		if err := v.ensure(chain); err != nil {
 			return err
 		}
 		if m.hasBlock {

@@ -1,33 +1,38 @@
 package slashing
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 	bolt "go.etcd.io/bbolt"
 )
 
-// On-disk layout (bbolt):
+// On-disk layout (bbolt). Keys of all validators share three flat buckets,
+// so recording one message dirties about one leaf page of its own plus
+// branch pages shared with the rest of the batch:
 //
-//	"meta"                      {"schema": 1}
-//	"chain/" + gvr (32 bytes)   one bucket per genesis validators root
-//	  pubkey (48 bytes)         one bucket per validator
-//	    "s"                     summary (see summary.encode)
-//	    "b"/slot (8 bytes BE)   block record
-//	    "a"/target‖source (BE)  attestation record, sorted by target
+//	"meta"                        {"schema": 1}
+//	"chain/" + gvr (32 bytes)     one bucket per genesis validators root, holding:
+//	  "s": pubkey                 summary (see summary.encode)
+//	  "b": pubkey‖slot            block record
+//	  "a": pubkey‖target‖source   attestation record, sorted by target
 //
-// A record is one flag byte (1 = signing root known) followed by the 32-byte
-// signing root when known.
+// Integers are 8-byte big-endian. A record is one flag byte (1 = signing root
+// known) followed by the 32-byte signing root when known.
 var (
-	metaBucket    = []byte("meta")
-	schemaKey     = []byte("schema")
-	summaryKey    = []byte("s")
-	blocksBucket  = []byte("b")
-	attsBucket    = []byte("a")
-	chainPrefix   = "chain/"
-	schemaVersion = []byte{1}
+	metaBucket      = []byte("meta")
+	schemaKey       = []byte("schema")
+	summariesBucket = []byte("s")
+	blocksBucket    = []byte("b")
+	attsBucket      = []byte("a")
+	chainPrefix     = "chain/"
+	schemaVersion   = []byte{2}
 )
+
+const pubkeyLen = len(phase0.BLSPubKey{})
 
 func chainBucketName(gvr phase0.Root) []byte { return append([]byte(chainPrefix), gvr[:]...) }
 
@@ -92,17 +97,36 @@ func (s *summary) addAttestation(src, tgt uint64) {
 	s.minTarget, s.maxTgt = min(s.minTarget, tgt), max(s.maxTgt, tgt)
 }
 
-func slotKey(slot uint64) []byte { return binary.BigEndian.AppendUint64(nil, slot) }
-
-func attKey(tgt, src uint64) []byte {
-	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(make([]byte, 0, 16), tgt), src)
+func (v *validator) slotKey(slot uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(make([]byte, 0, pubkeyLen+8), v.pubkey[:]...), slot)
 }
 
-func splitAttKey(k []byte) (tgt, src uint64, err error) {
-	if len(k) != 16 {
-		return 0, 0, fmt.Errorf("decode attestation key: %d bytes, want 16", len(k))
+func (v *validator) attKey(tgt, src uint64) []byte {
+	k := append(make([]byte, 0, pubkeyLen+16), v.pubkey[:]...)
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, tgt), src)
+}
+
+// splitAttKey returns target and source of v's attestation key k; ok is false
+// when k belongs to another validator (the end of a scan).
+func (v *validator) splitAttKey(k []byte) (tgt, src uint64, ok bool, err error) {
+	if len(k) < pubkeyLen || !bytes.Equal(k[:pubkeyLen], v.pubkey[:]) {
+		return 0, 0, false, nil
 	}
-	return binary.BigEndian.Uint64(k), binary.BigEndian.Uint64(k[8:]), nil
+	if len(k) != pubkeyLen+16 {
+		return 0, 0, false, fmt.Errorf("decode attestation key: %d bytes, want %d", len(k), pubkeyLen+16)
+	}
+	return binary.BigEndian.Uint64(k[pubkeyLen:]), binary.BigEndian.Uint64(k[pubkeyLen+8:]), true, nil
+}
+
+// splitSlotKey is splitAttKey for block keys.
+func (v *validator) splitSlotKey(k []byte) (slot uint64, ok bool, err error) {
+	if len(k) < pubkeyLen || !bytes.Equal(k[:pubkeyLen], v.pubkey[:]) {
+		return 0, false, nil
+	}
+	if len(k) != pubkeyLen+8 {
+		return 0, false, fmt.Errorf("decode block key: %d bytes, want %d", len(k), pubkeyLen+8)
+	}
+	return binary.BigEndian.Uint64(k[pubkeyLen:]), true, nil
 }
 
 func encodeRecord(root *phase0.Root) []byte {
@@ -137,23 +161,33 @@ func knownRoot(r phase0.Root) *phase0.Root {
 func sameRoot(a, b *phase0.Root) bool { return a != nil && b != nil && *a == *b }
 
 // validator is a view of one validator's history inside a transaction.
-// bkt is nil when the validator has no history yet.
 type validator struct {
 	pubkey phase0.BLSPubKey
-	bkt    *bolt.Bucket
+	sums   *bolt.Bucket
+	blocks *bolt.Bucket
+	atts   *bolt.Bucket
 	sum    summary
 }
 
-func loadValidator(chain *bolt.Bucket, pubkey phase0.BLSPubKey) (*validator, error) {
-	v := &validator{pubkey: pubkey}
+// chainBuckets opens the three buckets of a chain bucket.
+func chainBuckets(chain *bolt.Bucket) (sums, blocks, atts *bolt.Bucket, err error) {
 	if chain == nil {
-		return v, nil
+		return nil, nil, nil, errors.New("chain bucket missing")
 	}
-	v.bkt = chain.Bucket(pubkey[:])
-	if v.bkt == nil {
-		return v, nil
+	sums, blocks, atts = chain.Bucket(summariesBucket), chain.Bucket(blocksBucket), chain.Bucket(attsBucket)
+	if sums == nil || blocks == nil || atts == nil {
+		return nil, nil, nil, errors.New("chain bucket incomplete")
 	}
-	if raw := v.bkt.Get(summaryKey); raw != nil {
+	return sums, blocks, atts, nil
+}
+
+func loadValidator(chain *bolt.Bucket, pubkey phase0.BLSPubKey) (*validator, error) {
+	sums, blocks, atts, err := chainBuckets(chain)
+	if err != nil {
+		return nil, err
+	}
+	v := &validator{pubkey: pubkey, sums: sums, blocks: blocks, atts: atts}
+	if raw := sums.Get(pubkey[:]); raw != nil {
 		s, err := decodeSummary(raw)
 		if err != nil {
 			return nil, fmt.Errorf("validator %#x: %w", pubkey[:], err)
@@ -163,61 +197,23 @@ func loadValidator(chain *bolt.Bucket, pubkey phase0.BLSPubKey) (*validator, err
 	return v, nil
 }
 
-// ensure creates the validator's buckets (write transactions only).
-func (v *validator) ensure(chain *bolt.Bucket) error {
-	if v.bkt != nil {
-		return nil
-	}
-	b, err := chain.CreateBucketIfNotExists(v.pubkey[:])
-	if err != nil {
-		return fmt.Errorf("create validator bucket: %w", err)
-	}
-	for _, name := range [][]byte{blocksBucket, attsBucket} {
-		if _, err := b.CreateBucketIfNotExists(name); err != nil {
-			return fmt.Errorf("create validator bucket: %w", err)
-		}
-	}
-	v.bkt = b
-	return nil
-}
-
-func (v *validator) blocks() *bolt.Bucket {
-	if v.bkt == nil {
-		return nil
-	}
-	return v.bkt.Bucket(blocksBucket)
-}
-
-func (v *validator) atts() *bolt.Bucket {
-	if v.bkt == nil {
-		return nil
-	}
-	return v.bkt.Bucket(attsBucket)
-}
-
 func (v *validator) saveSummary() error {
-	if err := v.bkt.Put(summaryKey, v.sum.encode()); err != nil {
+	if err := v.sums.Put(v.pubkey[:], v.sum.encode()); err != nil {
 		return fmt.Errorf("write validator summary: %w", err)
 	}
 	return nil
 }
 
-func (v *validator) putBlock(chain *bolt.Bucket, slot uint64, root *phase0.Root) error {
-	if err := v.ensure(chain); err != nil {
-		return err
-	}
-	if err := v.blocks().Put(slotKey(slot), encodeRecord(root)); err != nil {
+func (v *validator) putBlock(slot uint64, root *phase0.Root) error {
+	if err := v.blocks.Put(v.slotKey(slot), encodeRecord(root)); err != nil {
 		return fmt.Errorf("write block record: %w", err)
 	}
 	v.sum.addBlock(slot)
 	return v.saveSummary()
 }
 
-func (v *validator) putAttestation(chain *bolt.Bucket, src, tgt uint64, root *phase0.Root) error {
-	if err := v.ensure(chain); err != nil {
-		return err
-	}
-	if err := v.atts().Put(attKey(tgt, src), encodeRecord(root)); err != nil {
+func (v *validator) putAttestation(src, tgt uint64, root *phase0.Root) error {
+	if err := v.atts.Put(v.attKey(tgt, src), encodeRecord(root)); err != nil {
 		return fmt.Errorf("write attestation record: %w", err)
 	}
 	v.sum.addAttestation(src, tgt)

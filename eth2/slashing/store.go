@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
@@ -17,6 +18,10 @@ import (
 // DefaultMaxBatch bounds how many requests share one transaction and fsync.
 const DefaultMaxBatch = 4096
 
+// DefaultMaxLinger is the longest the writer waits to fill a batch; it is
+// small next to the fsync it saves.
+const DefaultMaxLinger = time.Millisecond
+
 // Option configures Open.
 type Option func(*options)
 
@@ -25,6 +30,7 @@ type options struct {
 	logger      *zap.Logger
 	registerer  prometheus.Registerer
 	maxBatch    int
+	maxLinger   time.Duration
 	openTimeout time.Duration
 }
 
@@ -41,6 +47,11 @@ func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { 
 // DefaultMaxBatch).
 func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = n } }
 
+// WithMaxLinger bounds how long the writer waits for the rest of a batch
+// when fewer requests are waiting than in the previous batch (default
+// DefaultMaxLinger; 0 disables waiting).
+func WithMaxLinger(d time.Duration) Option { return func(o *options) { o.maxLinger = d } }
+
 // WithOpenTimeout bounds the wait for the database file lock held by another
 // process (default 5 s).
 func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.openTimeout = d } }
@@ -48,18 +59,22 @@ func WithOpenTimeout(d time.Duration) Option { return func(o *options) { o.openT
 // Store is the slashing-protection database for one chain. All methods are
 // safe for concurrent use.
 type Store struct {
-	db       *bolt.DB
-	gvr      phase0.Root
-	chain    []byte
-	strategy Strategy
-	log      *zap.Logger
-	metrics  *metrics
-	maxBatch int
+	db        *bolt.DB
+	gvr       phase0.Root
+	chain     []byte
+	strategy  Strategy
+	log       *zap.Logger
+	metrics   *metrics
+	maxBatch  int
+	maxLinger time.Duration
 
 	mu     sync.RWMutex // guards closed and sends on reqs
 	closed bool
 	reqs   chan *request
 	done   chan struct{}
+
+	// batches and batched count group commits and the requests in them.
+	batches, batched atomic.Uint64
 
 	// failCommit, when set (tests only), makes a batch fail just before its
 	// commit, to prove that a failed batch leaves no partial state.
@@ -69,7 +84,7 @@ type Store struct {
 // Open opens (creating if needed) the database at path for the chain with
 // genesis validators root gvr, and starts the store's writer goroutine.
 func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
-	o := options{strategy: StrategyComplete, logger: zap.NewNop(), maxBatch: DefaultMaxBatch, openTimeout: 5 * time.Second}
+	o := options{strategy: StrategyComplete, logger: zap.NewNop(), maxBatch: DefaultMaxBatch, maxLinger: DefaultMaxLinger, openTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -78,6 +93,8 @@ func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open slashing protection: strategy %d: want StrategyComplete or StrategyMinimal", int(o.strategy))
 	case o.maxBatch < 1:
 		return nil, fmt.Errorf("open slashing protection: max batch %d: want at least 1", o.maxBatch)
+	case o.maxLinger < 0:
+		return nil, fmt.Errorf("open slashing protection: max linger %v: want 0 or more", o.maxLinger)
 	case o.logger == nil:
 		return nil, errors.New("open slashing protection: nil logger")
 	}
@@ -89,13 +106,14 @@ func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
 		Timeout:        o.openTimeout,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		PageSize:       1024,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open slashing protection %s: %w", path, err)
 	}
 	s := &Store{
 		db: db, gvr: gvr, chain: chainBucketName(gvr), strategy: o.strategy, log: o.logger,
-		metrics: m, maxBatch: o.maxBatch, reqs: make(chan *request, o.maxBatch), done: make(chan struct{}),
+		metrics: m, maxBatch: o.maxBatch, maxLinger: o.maxLinger, reqs: make(chan *request, o.maxBatch), done: make(chan struct{}),
 	}
 	if err := db.Update(s.initSchema); err != nil {
 		_ = db.Close()
@@ -118,8 +136,14 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 	case !bytes.Equal(v, schemaVersion):
 		return fmt.Errorf("schema version %x: this build reads %x", v, schemaVersion)
 	}
-	if _, err := tx.CreateBucketIfNotExists(s.chain); err != nil {
+	chain, err := tx.CreateBucketIfNotExists(s.chain)
+	if err != nil {
 		return fmt.Errorf("create chain bucket: %w", err)
+	}
+	for _, name := range [][]byte{summariesBucket, blocksBucket, attsBucket} {
+		if _, err := chain.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create chain bucket: %w", err)
+		}
 	}
 	return nil
 }
@@ -210,25 +234,57 @@ func (s *Store) Close() error {
 func (s *Store) run() {
 	defer close(s.done)
 	batch := make([]*request, 0, s.maxBatch)
+	demand := 1
 	for {
 		req, ok := <-s.reqs
 		if !ok {
 			return
 		}
 		batch = append(batch[:0], req)
-	drain:
-		for len(batch) < s.maxBatch {
-			select {
-			case r, ok := <-s.reqs:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
+		batch = s.gather(batch, demand)
+		demand = len(batch)
 		s.process(batch)
 		clear(batch)
 	}
+}
+
+// gather adds waiting requests to batch. If fewer than demand (the size of
+// the previous batch) are waiting, it lingers up to maxLinger for the rest:
+// callers answered by the previous commit are usually about to come back,
+// and one commit for all of them beats two. A lone caller (demand 1) never
+// waits.
+func (s *Store) gather(batch []*request, demand int) []*request {
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for len(batch) < s.maxBatch {
+		select {
+		case r, ok := <-s.reqs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+			continue
+		default:
+		}
+		if len(batch) >= demand || s.maxLinger <= 0 {
+			return batch
+		}
+		if timer == nil {
+			timer = time.NewTimer(s.maxLinger)
+		}
+		select {
+		case r, ok := <-s.reqs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, r)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
 }
