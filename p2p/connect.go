@@ -24,6 +24,16 @@ func (n *Node) connected(p peer.ID) bool {
 // exponentially (with jitter) after failures, and is nudged awake when the connection drops.
 func (n *Node) connectLoop(ctx context.Context, p peer.ID) {
 	bo := newBackoff(n.cfg.ReconnectMin, n.cfg.ReconnectMax, n.rand.Float64)
+	if n.self > p {
+		// Both sides dial at startup; letting the lower peer ID go first avoids most
+		// simultaneous-dial duplicate connections.
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.wake[p]:
+		case <-n.clock.After(n.cfg.ReconnectMin):
+		}
+	}
 	for {
 		wait := n.cfg.PingInterval // re-check now and then even without a nudge
 		if !n.connected(p) {
