@@ -30,12 +30,12 @@ func (n *Node) streamHandler(p Protocol, h RequestHandler, respond bool) network
 		}
 		msg, size, release, err := n.readMessage(s, p, KindMessage)
 		if err != nil {
-			_ = s.Reset()
-			if !errors.Is(err, io.EOF) {
+			if !errors.Is(err, io.EOF) { // counted before the reset the sender observes
 				n.metrics.dropped.WithLabelValues(n.label(remote), string(p.ID()), dropReason(err)).Inc()
 				n.log.Debug("dropped inbound message", zap.String("peer", n.label(remote)),
 					zap.String("protocol", string(p.ID())), zap.Error(err))
 			}
+			_ = s.Reset()
 			return
 		}
 		defer release()
@@ -49,9 +49,9 @@ func (n *Node) streamHandler(p Protocol, h RequestHandler, respond bool) network
 		}
 		resp, err := h(ctx, msg)
 		if err != nil {
-			_ = s.Reset()
 			n.metrics.peerErrors.WithLabelValues(n.label(remote), reasonHandler).Inc()
 			n.log.Debug("request handler failed", zap.String("protocol", string(p.ID())), zap.Error(err))
+			_ = s.Reset()
 			return
 		}
 		if err := n.writeEnvelope(s, p, KindResponse, resp); err != nil {
