@@ -37,6 +37,9 @@ type Config struct {
 	GenesisDelay time.Duration
 	// FuluForkEpoch schedules Fulu (0: Fulu from genesis); FarFutureEpoch keeps the chain on Electra.
 	FuluForkEpoch phase0.Epoch
+	// Builder simulates an external block builder: proposers that registered (register_validator) get
+	// blinded blocks from produce block v3 unless they ask with builder_boost_factor=0.
+	Builder bool
 	// Clock is the time source (nil: the system clock).
 	Clock Clock
 }

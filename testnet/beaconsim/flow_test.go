@@ -66,6 +66,10 @@ type client interface {
 	eth2client.ValidatorsProvider
 	eth2client.FinalityProvider
 	eth2client.NodeVersionProvider
+	eth2client.BlindedProposalSubmitter
+	eth2client.ValidatorRegistrationsSubmitter
+	eth2client.VoluntaryExitSubmitter
+	eth2client.SpecProvider
 }
 
 // localValidator is a minimal validator client holding one key, talking to the simulator through
@@ -77,11 +81,18 @@ type localValidator struct {
 	cl      client
 	gvr     phase0.Root
 	version phase0.Version
+	// genesisVersion is the genesis fork version (builder registrations are signed with it).
+	genesisVersion phase0.Version
 }
 
 func (v *localValidator) sign(obj signing.HashRooter, dt phase0.DomainType) phase0.BLSSignature {
 	v.t.Helper()
-	domain, err := signing.ComputeDomain(dt, v.version, v.gvr)
+	return v.signWith(obj, dt, v.version, v.gvr)
+}
+
+func (v *localValidator) signWith(obj signing.HashRooter, dt phase0.DomainType, version phase0.Version, gvr phase0.Root) phase0.BLSSignature {
+	v.t.Helper()
+	domain, err := signing.ComputeDomain(dt, version, gvr)
 	if err != nil {
 		v.t.Fatalf("domain: %v", err)
 	}
@@ -109,13 +120,16 @@ type sszRoot phase0.Root
 func (r sszRoot) HashTreeRoot() ([32]byte, error) { return r, nil }
 
 type flowSetup struct {
+	builder     bool
 	dataVersion spec.DataVersion
 	sim         *beaconsim.Simulator
 	clock       *testClock
 	val         *localValidator
 }
 
-func newFlow(t *testing.T, fulu phase0.Epoch) *flowSetup {
+func newFlow(t *testing.T, fulu phase0.Epoch) *flowSetup { return newFlowWith(t, fulu, false) }
+
+func newFlowWith(t *testing.T, fulu phase0.Epoch, builder bool) *flowSetup {
 	t.Helper()
 	var seed [32]byte
 	seed[0] = 42
@@ -134,6 +148,7 @@ func newFlow(t *testing.T, fulu phase0.Epoch) *flowSetup {
 	cfg.GenesisTime = genesis
 	cfg.FuluForkEpoch = fulu
 	cfg.Clock = clock
+	cfg.Builder = builder
 	sim, err := beaconsim.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -160,8 +175,8 @@ func newFlow(t *testing.T, fulu phase0.Epoch) *flowSetup {
 	if fulu == 0 {
 		version = spec.DataVersionFulu
 	}
-	return &flowSetup{dataVersion: version, sim: sim, clock: clock, val: &localValidator{t: t, sk: sk, index: 0, cl: cl,
-		gvr: g.Data.GenesisValidatorsRoot, version: fork.Data.CurrentVersion}}
+	return &flowSetup{builder: builder, dataVersion: version, sim: sim, clock: clock, val: &localValidator{t: t, sk: sk, index: 0, cl: cl,
+		gvr: g.Data.GenesisValidatorsRoot, version: fork.Data.CurrentVersion, genesisVersion: g.Data.GenesisForkVersion}}
 }
 
 // TestValidatorFlowThroughGoEth2Client runs one locally keyed validator through every duty with
@@ -169,12 +184,16 @@ func newFlow(t *testing.T, fulu phase0.Epoch) *flowSetup {
 // correct, and one attestation signed with the wrong domain is rejected and scored invalid.
 func TestValidatorFlowThroughGoEth2Client(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		fulu phase0.Epoch
-	}{{"electra", beaconsim.FarFutureEpoch}, {"fulu", 0}} {
+		name    string
+		fulu    phase0.Epoch
+		builder bool
+	}{{"electra", beaconsim.FarFutureEpoch, false}, {"fulu", 0, false}, {"electra blinded", beaconsim.FarFutureEpoch, true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newFlow(t, tc.fulu)
+			f := newFlowWith(t, tc.fulu, tc.builder)
 			ctx := context.Background()
+			if tc.builder {
+				f.register(ctx)
+			}
 			performed := map[beaconsim.DutyType]int{}
 			wrongDomainTried := false
 			const epochs = 4
@@ -204,8 +223,15 @@ func TestValidatorFlowThroughGoEth2Client(t *testing.T) {
 			if got := st.ByType[beaconsim.DutyAttestation].InvalidSignatures; got != 1 {
 				t.Errorf("attestation invalid signatures %d, want 1 (the wrong-domain one)", got)
 			}
-			if st.Totals.InvalidSignatures != 1 {
-				t.Errorf("total invalid signatures %d, want 1", st.Totals.InvalidSignatures)
+			wantInvalid := uint64(1)
+			if tc.builder {
+				wantInvalid++ // the registration signed with the wrong domain
+				if got := st.ByType[beaconsim.DutyRegistration].InvalidSignatures; got != 1 {
+					t.Errorf("registration invalid signatures %d, want 1", got)
+				}
+			}
+			if st.Totals.InvalidSignatures != wantInvalid {
+				t.Errorf("total invalid signatures %d, want %d", st.Totals.InvalidSignatures, wantInvalid)
 			}
 			if st.FinalizedEpoch < 1 {
 				t.Errorf("finalized epoch %d after %d epochs of full participation", st.FinalizedEpoch, epochs)
@@ -260,6 +286,13 @@ func (f *flowSetup) propose(ctx context.Context, slot phase0.Slot) {
 	resp, err := v.cl.Proposal(ctx, &api.ProposalOpts{Slot: slot, RandaoReveal: reveal, Graffiti: [32]byte{'s'}})
 	if err != nil {
 		t.Fatalf("proposal for slot %d: %v", slot, err)
+	}
+	if resp.Data.Blinded {
+		f.submitBlinded(ctx, slot, resp.Data)
+		return
+	}
+	if f.builder {
+		t.Fatalf("slot %d: full block from a simulated builder the validator registered with", slot)
 	}
 	signed := &api.VersionedSignedProposal{Version: resp.Data.Version}
 	switch resp.Data.Version {
@@ -382,4 +415,47 @@ func (f *flowSetup) syncCommittee(ctx context.Context, slot phase0.Slot, d *apiv
 		}
 	}
 	return len(subs)
+}
+
+// register signs and submits a builder registration (DOMAIN_APPLICATION_BUILDER: genesis fork version,
+// zero genesis validators root); a copy signed with the chain's domain is rejected first.
+func (f *flowSetup) register(ctx context.Context) {
+	t, v := f.val.t, f.val
+	var pk phase0.BLSPubKey
+	copy(pk[:], v.sk.PublicKey().Bytes())
+	msg := &apiv1.ValidatorRegistration{FeeRecipient: [20]byte{0xfe}, GasLimit: 36_000_000,
+		Timestamp: f.sim.GenesisTime(), Pubkey: pk}
+	bad := &apiv1.SignedValidatorRegistration{Message: msg, Signature: v.sign(msg, signing.DomainApplicationBuilder)}
+	err := v.cl.SubmitValidatorRegistrations(ctx, []*api.VersionedSignedValidatorRegistration{{Version: spec.BuilderVersionV1, V1: bad}})
+	if !is400(err) {
+		t.Fatalf("registration signed with the chain's domain: got %v, want 400", err)
+	}
+	good := &apiv1.SignedValidatorRegistration{Message: msg,
+		Signature: v.signWith(msg, signing.DomainApplicationBuilder, v.genesisVersion, phase0.Root{})}
+	if err := v.cl.SubmitValidatorRegistrations(ctx, []*api.VersionedSignedValidatorRegistration{{Version: spec.BuilderVersionV1, V1: good}}); err != nil {
+		t.Fatalf("registration: %v", err)
+	}
+}
+
+func (f *flowSetup) submitBlinded(ctx context.Context, slot phase0.Slot, p *api.VersionedProposal) {
+	t, v := f.val.t, f.val
+	var blk *apiv1electra.BlindedBeaconBlock
+	switch p.Version {
+	case spec.DataVersionElectra:
+		blk = p.ElectraBlinded
+	case spec.DataVersionFulu:
+		blk = p.FuluBlinded
+	default:
+		t.Fatalf("blinded proposal version %s", p.Version)
+	}
+	signed := &apiv1electra.SignedBlindedBeaconBlock{Message: blk, Signature: v.sign(blk, signing.DomainBeaconProposer)}
+	vp := &api.VersionedSignedBlindedProposal{Version: p.Version}
+	if p.Version == spec.DataVersionFulu {
+		vp.Fulu = signed
+	} else {
+		vp.Electra = signed
+	}
+	if err := v.cl.SubmitBlindedProposal(ctx, &api.SubmitBlindedProposalOpts{Proposal: vp}); err != nil {
+		t.Fatalf("submit blinded proposal for slot %d: %v", slot, err)
+	}
 }

@@ -295,9 +295,14 @@ func (s *Simulator) handleProduceBlock(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	p, err := s.buildBlock(slot, reveal, graffiti)
 	version := s.chain.dataVersion(slot)
+	blinded := s.wantsBlinded(proposer, r)
 	s.mu.Unlock()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if blinded {
+		s.writeBlindedProposal(w, r, p)
 		return
 	}
 	s.writeProposal(w, r, version, p)

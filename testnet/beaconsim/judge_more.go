@@ -23,6 +23,7 @@ func (s *Simulator) routeSubmissions(mux *http.ServeMux) {
 	mux.HandleFunc("POST /eth/v1/beacon/pool/sync_committees", s.handleSubmitSyncMessages)
 	mux.HandleFunc("POST /eth/v1/validator/contribution_and_proofs", s.handleSubmitContributions)
 	mux.HandleFunc("POST /eth/v2/beacon/blocks", s.handlePublishBlock)
+	mux.HandleFunc("POST /eth/v2/beacon/blinded_blocks", s.handlePublishBlindedBlock)
 	mux.HandleFunc("POST /eth/v1/beacon/pool/voluntary_exits", s.handleSubmitExit)
 	mux.HandleFunc("POST /eth/v1/validator/register_validator", s.handleRegisterValidator)
 	mux.HandleFunc("POST /eth/v1/validator/prepare_beacon_proposer", s.handlePrepareProposer)
@@ -323,6 +324,7 @@ func (s *Simulator) handleRegisterValidator(w http.ResponseWriter, r *http.Reque
 			s.countInvalid(vi, DutyRegistration)
 			return reason
 		}
+		s.recordRegistration(vi, reg)
 		return ""
 	})
 }

@@ -3,6 +3,7 @@ package beaconsim
 import (
 	"encoding/binary"
 	"fmt"
+	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -33,6 +34,8 @@ type Simulator struct {
 	produced      map[phase0.Root]*producedBlock // unsigned blocks handed out, by block root
 	aggregators   map[dutyKey]bool               // subscriptions with is_aggregator
 	exits         map[phase0.ValidatorIndex]*phase0.SignedVoluntaryExit
+	registrations map[phase0.ValidatorIndex]*apiv1.SignedValidatorRegistration
+	builder       bool
 }
 
 // New builds a simulator at genesis. The clock and logger are injected; nothing runs until AdvanceTo or Run.
@@ -78,6 +81,8 @@ func New(cfg Config, logger *zap.Logger) (*Simulator, error) {
 		produced:      make(map[phase0.Root]*producedBlock),
 		aggregators:   make(map[dutyKey]bool),
 		exits:         make(map[phase0.ValidatorIndex]*phase0.SignedVoluntaryExit),
+		registrations: make(map[phase0.ValidatorIndex]*apiv1.SignedValidatorRegistration),
+		builder:       cfg.Builder,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

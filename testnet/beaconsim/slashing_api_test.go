@@ -142,3 +142,45 @@ func (f *flowSetup) doubleProposal(ctx context.Context, slot phase0.Slot) {
 		t.Fatalf("second block for slot %d: got %v, want 400", slot, err)
 	}
 }
+
+// TestVoluntaryExitUsesCapellaDomain checks EIP-7044: an exit signed with the current fork's domain is
+// rejected and counted; one signed with the Capella fork version is accepted, included in the next block
+// and makes the validator active_exiting.
+func TestVoluntaryExitUsesCapellaDomain(t *testing.T) {
+	f := newFlow(t, beaconsim.FarFutureEpoch)
+	ctx := context.Background()
+	v := f.val
+	advance(t, f.sim, f.clock, 3)
+	exit := &phase0.VoluntaryExit{Epoch: 0, ValidatorIndex: 0}
+	err := v.cl.SubmitVoluntaryExit(ctx, &phase0.SignedVoluntaryExit{Message: exit,
+		Signature: v.sign(exit, signing.DomainVoluntaryExit)})
+	if !is400(err) {
+		t.Fatalf("exit signed with the Electra domain: got %v, want 400", err)
+	}
+	specResp, err := v.cl.Spec(ctx, &api.SpecOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	capella, ok := specResp.Data["CAPELLA_FORK_VERSION"].(phase0.Version)
+	if !ok {
+		t.Fatalf("spec CAPELLA_FORK_VERSION: %v", specResp.Data["CAPELLA_FORK_VERSION"])
+	}
+	if err := v.cl.SubmitVoluntaryExit(ctx, &phase0.SignedVoluntaryExit{Message: exit,
+		Signature: v.signWith(exit, signing.DomainVoluntaryExit, capella, v.gvr)}); err != nil {
+		t.Fatalf("exit signed with the Capella domain: %v", err)
+	}
+	// The simulator's own validators propose the following slots and include the exit.
+	for slot := phase0.Slot(4); slot <= 12; slot++ {
+		advance(t, f.sim, f.clock, slot)
+	}
+	vals, err := v.cl.Validators(ctx, &api.ValidatorsOpts{State: "head", Indices: []phase0.ValidatorIndex{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vals.Data[0].Status; got != apiv1.ValidatorStateActiveExiting {
+		t.Errorf("status %s after the exit was included, want active_exiting", got)
+	}
+	if got := f.sim.Stats().ByType[beaconsim.DutyVoluntaryExit].InvalidSignatures; got != 1 {
+		t.Errorf("exit invalid signatures %d, want 1", got)
+	}
+}
