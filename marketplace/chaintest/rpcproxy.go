@@ -1,100 +1,99 @@
 package chaintest
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/eth/filters"
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
-// RPCProxy serves JSON-RPC over HTTP on loopback by forwarding each request to the simulated
+// RPCProxy serves the read-only JSON-RPC methods the watcher uses (eth_chainId, eth_blockNumber,
+// eth_getBlockByNumber headers, eth_getLogs) over HTTP on loopback, answering from the simulated
 // backend. SetDown makes it answer 503 (an outage) until switched back on.
 type RPCProxy struct {
-	URL    string
-	down   atomic.Bool
-	calls  atomic.Int64
-	server *httptest.Server
+	URL   string
+	down  atomic.Bool
+	calls atomic.Int64
 }
 
 // NewRPCProxy starts a proxy in front of the env's simulated chain; it stops at test cleanup.
 func (e *Env) NewRPCProxy(tb testing.TB) *RPCProxy {
 	tb.Helper()
-	rc, ok := e.Client.(interface{ Client() *rpc.Client })
-	if !ok {
-		tb.Fatal("simulated client does not expose its rpc.Client")
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", &ethService{c: e.Client}); err != nil {
+		tb.Fatalf("register proxy service: %v", err)
 	}
 	p := &RPCProxy{}
-	p.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.serve(rc.Client(), w, r)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.down.Load() {
+			http.Error(w, "proxy down", http.StatusServiceUnavailable)
+			return
+		}
+		p.calls.Add(1)
+		srv.ServeHTTP(w, r)
 	}))
-	p.URL = p.server.URL
-	tb.Cleanup(p.server.Close)
+	p.URL = hs.URL
+	tb.Cleanup(func() {
+		hs.Close()
+		srv.Stop()
+	})
 	return p
 }
 
 // SetDown switches the outage on or off.
 func (p *RPCProxy) SetDown(down bool) { p.down.Store(down) }
 
-// Calls returns how many requests the proxy answered successfully.
+// Calls returns how many requests reached the proxy while it was up.
 func (p *RPCProxy) Calls() int64 { return p.calls.Load() }
 
-type rpcRequest struct {
-	ID     json.RawMessage   `json:"id"`
-	Method string            `json:"method"`
-	Params []json.RawMessage `json:"params"`
+type chainReader interface {
+	ethereum.ChainIDReader
+	ethereum.BlockNumberReader
+	ethereum.ChainReader
+	ethereum.LogFilterer
 }
 
-type rpcError struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Data    any    `json:"data,omitempty"`
+type ethService struct{ c chainReader }
+
+// ChainId serves eth_chainId.
+func (s *ethService) ChainId(ctx context.Context) (*hexutil.Big, error) { //nolint:revive // JSON-RPC name
+	id, err := s.c.ChainID(ctx)
+	return (*hexutil.Big)(id), err
 }
 
-type rpcResponse struct {
-	JSONRPC string          `json:"jsonrpc"`
-	ID      json.RawMessage `json:"id"`
-	Result  json.RawMessage `json:"result,omitempty"`
-	Error   *rpcError       `json:"error,omitempty"`
+// BlockNumber serves eth_blockNumber.
+func (s *ethService) BlockNumber(ctx context.Context) (hexutil.Uint64, error) {
+	n, err := s.c.BlockNumber(ctx)
+	return hexutil.Uint64(n), err
 }
 
-func (p *RPCProxy) serve(c *rpc.Client, w http.ResponseWriter, r *http.Request) {
-	if p.down.Load() {
-		http.Error(w, "proxy down", http.StatusServiceUnavailable)
-		return
+// GetBlockByNumber serves eth_getBlockByNumber with headers only.
+func (s *ethService) GetBlockByNumber(ctx context.Context, n rpc.BlockNumber, _ bool) (*types.Header, error) {
+	var num *big.Int
+	if n >= 0 {
+		num = big.NewInt(n.Int64())
 	}
-	var req rpcRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
-		return
+	h, err := s.c.HeaderByNumber(ctx, num)
+	if errors.Is(err, ethereum.NotFound) {
+		return nil, nil
 	}
-	args := make([]any, len(req.Params))
-	for i, p := range req.Params {
-		args[i] = p
+	return h, err
+}
+
+// GetLogs serves eth_getLogs.
+func (s *ethService) GetLogs(ctx context.Context, crit filters.FilterCriteria) ([]types.Log, error) {
+	logs, err := s.c.FilterLogs(ctx, ethereum.FilterQuery(crit))
+	if logs == nil {
+		logs = []types.Log{}
 	}
-	resp := rpcResponse{JSONRPC: "2.0", ID: req.ID}
-	var result json.RawMessage
-	if err := c.CallContext(r.Context(), &result, req.Method, args...); err != nil {
-		re := &rpcError{Code: -32000, Message: err.Error()}
-		var ec rpc.Error
-		if errors.As(err, &ec) {
-			re.Code = ec.ErrorCode()
-		}
-		var de rpc.DataError
-		if errors.As(err, &de) {
-			re.Data = de.ErrorData()
-		}
-		resp.Error = re
-	} else {
-		if result == nil {
-			result = json.RawMessage("null")
-		}
-		resp.Result = result
-	}
-	p.calls.Add(1)
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(resp)
+	return logs, err
 }
