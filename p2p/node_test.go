@@ -255,3 +255,50 @@ func TestRestartedPeerIsReconnectedWithin10s(t *testing.T) {
 		t.Fatalf("peer_connected{op2} = %v, want 1", got)
 	}
 }
+
+func TestDroppedConnectionIsRedialed(t *testing.T) {
+	c := newCluster(t, 2)
+	c.runAll()
+	c.waitMesh(t, 10*time.Second)
+	old := map[string]bool{}
+	for _, conn := range c.nodes[0].Host().Network().ConnsToPeer(c.nodes[1].ID()) {
+		old[conn.ID()] = true
+	}
+	// Both sides drop the connection, as when a network path breaks and heals.
+	_ = c.nodes[0].Host().Network().ClosePeer(c.nodes[1].ID())
+	_ = c.nodes[1].Host().Network().ClosePeer(c.nodes[0].ID())
+	eventually(t, 5*time.Second, func() error {
+		for _, conn := range c.nodes[0].Host().Network().ConnsToPeer(c.nodes[1].ID()) {
+			if !old[conn.ID()] {
+				return nil
+			}
+		}
+		return errors.New("no new connection yet")
+	})
+	c.waitMesh(t, 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	rec := newRecorder()
+	if err := c.nodes[1].HandleMessages(testProto, rec.handle); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.nodes[0].Send(ctx, testProto, c.nodes[1].ID(), []byte("after heal")); err != nil {
+		t.Fatalf("send after heal: %v", err)
+	}
+}
+
+func TestExternalAddrsReplaceAdvertisedAddrs(t *testing.T) {
+	key := testKey(t, 1)
+	cfg := testConfig(key, []p2p.Peer{{ID: mustID(t, key)}}, 1)
+	cfg.ListenAddrs = loopback(t, "/ip4/127.0.0.1/tcp/0")
+	cfg.ExternalAddrs = loopback(t, "/dns4/op0.example.org/tcp/3610")
+	nd, err := p2p.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = nd.Close() }()
+	got := nd.Host().Addrs()
+	if len(got) != 1 || got[0].String() != "/dns4/op0.example.org/tcp/3610" {
+		t.Fatalf("advertised %v, want the external address only", got)
+	}
+}
