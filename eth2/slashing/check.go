@@ -94,16 +94,13 @@ func checkAttestation(v *validator, strategy Strategy, src, tgt uint64, root *ph
 	if err != nil || h.repeat {
 		return verdict{repeat: h.repeat}, err
 	}
-	if h.conflict != nil && h.offence == ErrDoubleVote {
+	if h.conflict != nil {
 		return refuse(h.offence, h.conflict, ""), nil
 	}
 	if strategy == StrategyComplete && s.hasAtts && (src < s.minSource || tgt <= s.minTarget) {
 		return refuse(ErrBelowWatermark, nil, fmt.Sprintf(
 			"complete strategy: source must be at least the lowest recorded source %d and target above the lowest recorded target %d",
 			s.minSource, s.minTarget)), nil
-	}
-	if h.conflict != nil {
-		return refuse(h.offence, h.conflict, ""), nil
 	}
 	return verdict{}, nil
 }
