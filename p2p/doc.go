@@ -36,4 +36,17 @@
 //     FormatPeers serve `stinger peers`.
 //
 // Timers use the injected Clock; stream deadlines use the system clock, as the network stack does.
+//
+// Wiring (the caller's duties, in order):
+//
+//  1. cfg := DefaultConfig(); fill Key (cluster.Identity.Key), Peers and LockHash (from the
+//     cluster lock), ListenAddrs/ExternalAddrs/Relays (config), Logger, Registerer.
+//  2. node, err := New(cfg) — validates, builds the host and listens.
+//  3. node.HandleMessages / node.HandleRequests for every protocol, before peers talk to us.
+//  4. go node.Run(ctx) — connect, reconnect, ping, relay reservations until ctx ends.
+//  5. Mount node.PeersHandler() at PeersPath on the node API.
+//  6. On shutdown: cancel ctx, wait for Run, then node.Close().
+//
+// `stinger relay` calls NewRelay(cfg RelayConfig) and Close; `stinger peers` calls FetchPeers and
+// FormatPeers.
 package p2p
