@@ -100,8 +100,15 @@ func TestStatsEndpointFormat(t *testing.T) {
 	if decoded.ByType[beaconsim.DutyAttestation].Missed < 1 {
 		t.Errorf("idle validator: %+v, want missed attestations", decoded.ByType[beaconsim.DutyAttestation])
 	}
+	fetched, err := beaconsim.FetchStats(context.Background(), nil, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fetched.HeadSlot != decoded.HeadSlot || fetched.Totals != decoded.Totals {
+		t.Errorf("FetchStats %+v differs from the raw JSON %+v", fetched.Totals, decoded.Totals)
+	}
 	var table bytes.Buffer
-	if err := beaconsim.FormatScore(&table, decoded); err != nil {
+	if err := beaconsim.FormatScore(&table, fetched); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"attestation", "sync_contribution", "total", "head slot"} {
@@ -286,5 +293,62 @@ func TestReorgAndEventsStream(t *testing.T) {
 	}
 	if heads.Load() < 10 || blocks.Load() < 10 || finalized.Load() == 0 {
 		t.Errorf("events: %d head, %d block, %d finalized_checkpoint", heads.Load(), blocks.Load(), finalized.Load())
+	}
+}
+
+// TestDutyEndpointsAgreeWithCommittees checks that attester and sync duties match the committees and
+// sync committee the state endpoints list, for every validator.
+func TestDutyEndpointsAgreeWithCommittees(t *testing.T) {
+	f := newFlow(t, beaconsim.FarFutureEpoch)
+	ctx := context.Background()
+	advance(t, f.sim, f.clock, 9)
+	svc := f.val.cl.(interface {
+		eth2client.BeaconCommitteesProvider
+		eth2client.SyncCommitteesProvider
+	})
+	epoch := phase0.Epoch(1)
+	committees, err := svc.BeaconCommittees(ctx, &api.BeaconCommitteesOpts{State: "head", Epoch: &epoch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []phase0.ValidatorIndex{0, 1, 2, 3, 4, 5, 6, 7}
+	duties, err := f.val.cl.AttesterDuties(ctx, &api.AttesterDutiesOpts{Epoch: epoch, Indices: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(duties.Data) != len(all) {
+		t.Fatalf("%d attester duties, want %d", len(duties.Data), len(all))
+	}
+	for _, d := range duties.Data {
+		found := false
+		for _, c := range committees.Data {
+			if c.Slot == d.Slot && c.Index == d.CommitteeIndex && uint64(len(c.Validators)) == d.CommitteeLength &&
+				c.Validators[d.ValidatorCommitteeIndex] == d.ValidatorIndex {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("duty %+v not in the committees endpoint", d)
+		}
+	}
+	sc, err := svc.SyncCommittee(ctx, &api.SyncCommitteeOpts{State: "head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync, err := f.val.cl.SyncCommitteeDuties(ctx, &api.SyncCommitteeDutiesOpts{Epoch: epoch, Indices: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	positions := 0
+	for _, d := range sync.Data {
+		for _, p := range d.ValidatorSyncCommitteeIndices {
+			positions++
+			if sc.Data.Validators[p] != d.ValidatorIndex {
+				t.Errorf("sync duty of %d at position %d, committee has %d", d.ValidatorIndex, p, sc.Data.Validators[p])
+			}
+		}
+	}
+	if positions != len(sc.Data.Validators) || len(sc.Data.ValidatorAggregates) != 4 {
+		t.Errorf("sync duties cover %d positions of %d; %d aggregates", positions, len(sc.Data.Validators), len(sc.Data.ValidatorAggregates))
 	}
 }

@@ -248,6 +248,42 @@ func (s *Simulator) routeBeacon(mux *http.ServeMux) {
 		}
 	})
 	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/committees", s.handleCommittees)
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/sync_committees", s.handleSyncCommittee)
+}
+
+func (s *Simulator) handleSyncCommittee(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	slot, err := s.resolveStateSlot(r.PathValue("state_id"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c := s.chain
+	epoch := c.epochOf(slot)
+	if e := r.URL.Query().Get("epoch"); e != "" {
+		n, err := strconv.ParseUint(e, 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("epoch=%q: want an unsigned integer", e))
+			return
+		}
+		if c.syncPeriod(phase0.Epoch(n)) > c.syncPeriod(epoch)+1 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("epoch %d: beyond the next sync committee period", n))
+			return
+		}
+		epoch = phase0.Epoch(n)
+	}
+	sc, err := c.syncCommittee(c.syncPeriod(epoch))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	size := c.preset.syncSubcommitteeSize()
+	out := &apiv1.SyncCommittee{Validators: append([]phase0.ValidatorIndex{}, sc...)}
+	for i := range uint64(SyncCommitteeSubnetCount) {
+		out.ValidatorAggregates = append(out.ValidatorAggregates, append([]phase0.ValidatorIndex{}, sc[i*size:(i+1)*size]...))
+	}
+	writeData(w, out)
 }
 
 func ptr[T any](v T) *T { return &v }
