@@ -124,7 +124,8 @@ func (in *Instance) acceptRoundChange(e *Envelope, inWindow bool) error {
 }
 
 // moveRound sets the current round, restarts the timer and forgets what is
-// no longer needed: everything below the new round except recent COMMITs.
+// no longer needed: everything below the new round except recent COMMITs and
+// PRE-PREPAREs (whose values late COMMITs may decide).
 func (in *Instance) moveRound(r uint32) {
 	in.st.Round = r
 	in.dirty = true
@@ -134,7 +135,40 @@ func (in *Instance) moveRound(r uint32) {
 		case round+in.cfg.MaxRoundsAhead < r:
 			delete(in.log, round)
 		case round < r:
-			rl.prePrepare, rl.prepares, rl.roundChanges = nil, nil, nil
+			// Keep the PRE-PREPARE: its value may still be decided by
+			// late COMMITs of that round.
+			rl.prepares, rl.roundChanges = nil, nil
+		}
+	}
+	in.pruneValues()
+}
+
+// pruneValues forgets value bytes that no stored message refers to.
+func (in *Instance) pruneValues() {
+	used := make(map[Hash]bool, len(in.values))
+	if in.st.PreparedRound != 0 {
+		used[HashValue(in.st.PreparedValue)] = true
+	}
+	for _, rl := range in.log {
+		if rl.prePrepare != nil {
+			used[rl.prePrepare.ValueHash] = true
+		}
+		for _, list := range [][]*Signed{rl.prepares, rl.commits} {
+			for _, m := range list {
+				if m != nil {
+					used[m.ValueHash] = true
+				}
+			}
+		}
+		for _, e := range rl.roundChanges {
+			if e != nil {
+				used[e.ValueHash] = true
+			}
+		}
+	}
+	for h := range in.values {
+		if !used[h] {
+			delete(in.values, h)
 		}
 	}
 }

@@ -19,7 +19,7 @@ var (
 // detector slows the simulation about tenfold, so it runs fewer.
 const (
 	defaultSimInstances     = 3000
-	defaultRaceSimInstances = 500
+	defaultRaceSimInstances = 1000
 	longSimInstances        = 50000
 )
 
