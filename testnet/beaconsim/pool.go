@@ -117,6 +117,14 @@ func (c *chain) blockAttestations(p *pools, slot phase0.Slot) ([]*electra.Attest
 		if e.data.Slot >= slot || (target != epoch && target+1 != epoch) {
 			continue
 		}
+		// process_attestation: the source must be the justified checkpoint of the target's epoch.
+		wantSource := c.currentJustified
+		if target+1 == epoch {
+			wantSource = c.previousJustified
+		}
+		if *e.data.Source != wantSource {
+			continue
+		}
 		fresh := 0
 		for ci, bypos := range e.sigs {
 			committee, err := c.committee(e.data.Slot, ci)

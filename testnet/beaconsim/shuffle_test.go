@@ -120,3 +120,31 @@ func TestMerkleizeListMatchesSSZForEmptyAndOne(t *testing.T) {
 		t.Errorf("empty: %x, want %x", got, want)
 	}
 }
+
+// TestComputeShuffledIndexKnownAnswers checks the shuffle against independently published values: the
+// lists Prysm's helpers tests expect (beacon-chain/core/helpers/shuffle_test.go, TestShuffleList_OK) for
+// seeds {1,128,12} and {2,128,12} over 10 indices with mainnet's 90 rounds. Prysm's ShuffleList places
+// index i at position compute_shuffled_index(i) (its TestShuffleList_Vs_ShuffleIndex), so we do the same.
+func TestComputeShuffledIndexKnownAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		seed [32]byte
+		want []uint64
+	}{
+		{[32]byte{1, 128, 12}, []uint64{0, 7, 8, 6, 3, 9, 4, 5, 2, 1}},
+		{[32]byte{2, 128, 12}, []uint64{0, 5, 2, 1, 6, 8, 7, 3, 4, 9}},
+	} {
+		t.Run(fmt.Sprintf("seed %x", tc.seed[:3]), func(t *testing.T) {
+			got := make([]uint64, len(tc.want))
+			for i := range uint64(len(tc.want)) {
+				j, err := ComputeShuffledIndex(i, uint64(len(tc.want)), tc.seed, 90)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[j] = i
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("shuffled list %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
