@@ -3,6 +3,8 @@ package slashing_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -67,4 +69,11 @@ func (o op) run(ctx context.Context, s *slashing.Store) error {
 		return s.CheckAndRecordBlock(ctx, pubkey(o.pk), phase0.Slot(o.slot), o.rootValue())
 	}
 	return s.CheckAndRecordAttestation(ctx, pubkey(o.pk), phase0.Epoch(o.src), phase0.Epoch(o.tgt), o.rootValue())
+}
+
+func jsonEncode(w *bytes.Buffer, v any) error { return json.NewEncoder(w).Encode(v) }
+
+func pkHex(i byte) string {
+	pk := pubkey(i)
+	return fmt.Sprintf("%#x", pk[:])
 }
