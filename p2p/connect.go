@@ -24,6 +24,7 @@ func (n *Node) connected(p peer.ID) bool {
 // exponentially (with jitter) after failures, and is nudged awake when the connection drops.
 func (n *Node) connectLoop(ctx context.Context, p peer.ID) {
 	bo := newBackoff(n.cfg.ReconnectMin, n.cfg.ReconnectMax, n.rand.Float64)
+	var lastDirect time.Time
 	if n.self > p {
 		// Both sides dial at startup; letting the lower peer ID go first avoids most
 		// simultaneous-dial duplicate connections.
@@ -48,6 +49,9 @@ func (n *Node) connectLoop(ctx context.Context, p peer.ID) {
 				bo.reset()
 				n.log.Info("connected to cluster peer", zap.String("peer", n.label(p)))
 			}
+		} else if n.relayedOnly(p) && n.clock.Now().Sub(lastDirect) >= n.cfg.ReconnectMax {
+			lastDirect = n.clock.Now()
+			n.tryDirect(ctx, p)
 		}
 		select {
 		case <-ctx.Done():
@@ -70,6 +74,33 @@ func (n *Node) dial(ctx context.Context, p peer.ID) error {
 		return fmt.Errorf("connect to %s: %w", p, err)
 	}
 	return nil
+}
+
+// relayedOnly reports whether every connection to p goes through a relay while p has addresses
+// that might be dialled directly.
+func (n *Node) relayedOnly(p peer.ID) bool {
+	if n.host.Network().Connectedness(p) != network.Limited {
+		return false
+	}
+	for _, a := range n.host.Peerstore().Addrs(p) {
+		if _, err := a.ValueForProtocol(ma.P_CIRCUIT); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// tryDirect attempts to replace a relayed connection by a direct one (at most every
+// ReconnectMax); failure is normal behind NAT and only logged.
+func (n *Node) tryDirect(ctx context.Context, p peer.ID) {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.DialTimeout)
+	defer cancel()
+	ctx = network.WithForceDirectDial(ctx, "upgrade relayed connection")
+	if err := n.host.Connect(ctx, peer.AddrInfo{ID: p}); err != nil {
+		n.log.Debug("direct connection to relayed peer failed", zap.String("peer", n.label(p)), zap.Error(err))
+		return
+	}
+	n.log.Info("upgraded relayed connection to direct", zap.String("peer", n.label(p)))
 }
 
 // addRelayCircuits adds, for every cluster peer, a circuit address through every relay, so the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -50,7 +51,9 @@ func (n *Node) Peers() []PeerStatus {
 		conns := n.host.Network().ConnsToPeer(p)
 		relayed := len(conns) > 0
 		for _, c := range conns {
-			st.Addresses = append(st.Addresses, c.RemoteMultiaddr().String())
+			if a := c.RemoteMultiaddr().String(); !slices.Contains(st.Addresses, a) {
+				st.Addresses = append(st.Addresses, a)
+			}
 			relayed = relayed && c.Stat().Limited
 		}
 		st.Relayed = relayed

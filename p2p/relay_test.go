@@ -157,3 +157,54 @@ func TestRelayConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// A relayed connection is replaced by a direct one once a direct address becomes known (here:
+// b listens, a learns b's address over the relayed connection through identify).
+func TestRelayedConnectionUpgradesToDirect(t *testing.T) {
+	keys := []crypto.PrivKey{testKey(t, 1), testKey(t, 2)}
+	peers := []p2p.Peer{{ID: mustID(t, keys[0]), Name: "a"}, {ID: mustID(t, keys[1]), Name: "b"}}
+	relay := startRelay(t, nil)
+	listen := [][]string{nil, {"/ip4/127.0.0.1/tcp/0"}}
+	nodes := make([]*p2p.Node, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	for i, key := range keys {
+		cfg := testConfig(key, peers, uint64(i))
+		cfg.ListenAddrs = loopback(t, listen[i]...)
+		cfg.Relays = relay.Addrs()
+		nd, err := p2p.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes[i] = nd
+	}
+	for _, nd := range nodes {
+		go func() { _ = nd.Run(ctx); done <- struct{}{} }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		<-done
+		for _, nd := range nodes {
+			_ = nd.Close()
+		}
+	})
+	sawRelayed := false
+	eventually(t, 10*time.Second, func() error {
+		st := nodes[0].Peers()[0]
+		sawRelayed = sawRelayed || (st.Connected && st.Relayed)
+		if !st.Connected || st.Relayed {
+			return errors.New("no direct connection yet")
+		}
+		return nil
+	})
+	if !sawRelayed {
+		t.Fatal("never saw the relayed connection that a (knowing no address of b) must start with")
+	}
+	for _, c := range nodes[0].Host().Network().ConnsToPeer(nodes[1].ID()) {
+		if !c.Stat().Limited {
+			return
+		}
+	}
+	t.Fatal("no direct connection")
+}
