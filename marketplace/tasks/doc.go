@@ -1,0 +1,17 @@
+// Package tasks runs the work each assigned Network asks of the operator.
+//
+// A Network's task specification is a JSON document (Spec) fetched from its on-chain URI
+// (file://, https:// or data:) and accepted only if its keccak256 equals the on-chain hash. Its
+// kind is one of:
+//   - validator: the cluster's own validator duties (shared security); state comes from a callback;
+//   - process: a local binary run with args and env, restarted with exponential backoff, at a lower
+//     CPU priority (nice 10) so that validator duties keep priority;
+//   - probe: report-only availability checks of an endpoint;
+//   - container: an image run through the Docker Engine API (not implemented yet: the task is
+//     reported as failed with that reason).
+//
+// Health checks (HTTP, TCP or exec) run on an interval; every result is kept in a bounded history
+// that performance reports read. Runner.Sync starts tasks for new assignments and stops tasks whose
+// assignment disappeared; Runner.Snapshot and Handler expose per-task state; metrics go to an
+// injected prometheus.Registerer.
+package tasks
