@@ -352,3 +352,46 @@ func TestDutyEndpointsAgreeWithCommittees(t *testing.T) {
 		t.Errorf("sync duties cover %d positions of %d; %d aggregates", positions, len(sc.Data.Validators), len(sc.Data.ValidatorAggregates))
 	}
 }
+
+// TestBlockAndHeaderEndpointsAgree fetches the head block (SSZ, as go-eth2-client prefers), its header and
+// its root, and checks they describe the same block; balances are served for every validator.
+func TestBlockAndHeaderEndpointsAgree(t *testing.T) {
+	f := newFlow(t, beaconsim.FarFutureEpoch)
+	ctx := context.Background()
+	advance(t, f.sim, f.clock, 10)
+	svc := f.val.cl.(interface {
+		eth2client.SignedBeaconBlockProvider
+		eth2client.BeaconBlockHeadersProvider
+		eth2client.ValidatorBalancesProvider
+	})
+	blk, err := svc.SignedBeaconBlock(ctx, &api.SignedBeaconBlockOpts{Block: "head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := blk.Data.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, err := svc.BeaconBlockHeader(ctx, &api.BeaconBlockHeaderOpts{Block: "head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	headRoot, err := f.val.cl.BeaconBlockRoot(ctx, &api.BeaconBlockRootOpts{Block: "head"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdrRoot, err := hdr.Data.Header.Message.HashTreeRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root != hdr.Data.Root || root != *headRoot.Data || root != hdrRoot {
+		t.Errorf("block %#x, header %#x (hashes to %#x), root %#x", root, hdr.Data.Root, hdrRoot, *headRoot.Data)
+	}
+	bal, err := svc.ValidatorBalances(ctx, &api.ValidatorBalancesOpts{State: "head", Indices: []phase0.ValidatorIndex{0, 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bal.Data) != 2 || bal.Data[7] != 32_000_000_000 {
+		t.Errorf("balances %v", bal.Data)
+	}
+}

@@ -71,6 +71,7 @@ func (c *chain) buildGenesisBlock() error {
 	}
 	g := &simBlock{root: root, slot: 0, stateRoot: blk.StateRoot, bodyRoot: bodyRoot, mix: c.genesisMix,
 		execHash: body.ExecutionPayload.BlockHash, signature: infinitySignature()}
+	g.signed = &electra.SignedBeaconBlock{Message: blk, Signature: g.signature}
 	c.genesis, c.head = g, g
 	c.blocks[root] = g
 	c.canonical[0] = g

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attestantio/go-eth2-client/spec"
+	"github.com/attestantio/go-eth2-client/spec/electra"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 
 	"github.com/stingerdvt/stinger/eth2/signing"
@@ -14,20 +15,21 @@ import (
 
 // simBlock is a block of the simulated chain with the effects the simulator tracks.
 type simBlock struct {
-	root          phase0.Root
-	slot          phase0.Slot
-	proposer      phase0.ValidatorIndex
-	parentRoot    phase0.Root
-	stateRoot     phase0.Root
-	bodyRoot      phase0.Root
-	signature     phase0.BLSSignature
-	mix           [32]byte // RANDAO mix after this block
-	execNumber    uint64
-	execHash      phase0.Hash32
-	attestations  []includedAttestation
-	syncBits      int // sync aggregate participants
-	parent        *simBlock
-	finalizedSeen bool
+	root         phase0.Root
+	slot         phase0.Slot
+	proposer     phase0.ValidatorIndex
+	parentRoot   phase0.Root
+	stateRoot    phase0.Root
+	bodyRoot     phase0.Root
+	signature    phase0.BLSSignature
+	mix          [32]byte // RANDAO mix after this block
+	execNumber   uint64
+	execHash     phase0.Hash32
+	attestations []includedAttestation
+	syncBits     int // sync aggregate participants
+	parent       *simBlock
+	// signed is the full signed block (nil for genesis, which is served unsigned).
+	signed *electra.SignedBeaconBlock
 }
 
 // includedAttestation is one attestation included in a block, resolved to validator indices.

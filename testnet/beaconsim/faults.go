@@ -29,7 +29,7 @@ type Faults struct {
 	Rules []FaultRule `json:"rules"`
 	// Syncing makes /eth/v1/node/syncing report a syncing node (and health 206).
 	Syncing bool `json:"syncing"`
-	// Silent makes every Beacon API request hang and stops the simulator's own proposals.
+	// Silent makes every Beacon API request hang (the simulated network itself carries on).
 	Silent bool `json:"silent"`
 	// Latency delays every Beacon API answer.
 	Latency Duration `json:"latency,omitempty"`
@@ -92,7 +92,6 @@ func (f *faultSet) get() Faults {
 	return out
 }
 
-func (f *faultSet) silent() bool  { return f.get().Silent }
 func (f *faultSet) syncing() bool { return f.get().Syncing }
 
 // match returns the rule applying to path (consuming one count) and the global latency.

@@ -249,6 +249,65 @@ func (s *Simulator) routeBeacon(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/committees", s.handleCommittees)
 	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/sync_committees", s.handleSyncCommittee)
+	mux.HandleFunc("GET /eth/v2/beacon/blocks/{block_id}", s.handleGetBlock)
+	mux.HandleFunc("POST /eth/v1/beacon/states/{state_id}/validator_balances", s.handleBalances)
+	mux.HandleFunc("GET /eth/v1/beacon/states/{state_id}/validator_balances", s.handleBalances)
+}
+
+// handleGetBlock serves a signed block, as SSZ when the client prefers it.
+func (s *Simulator) handleGetBlock(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	b, err := s.resolveBlock(r.PathValue("block_id"))
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	case b == nil:
+		writeError(w, http.StatusNotFound, "block not found")
+		return
+	}
+	version := versionName(s.chain.dataVersion(b.slot))
+	w.Header().Set("Eth-Consensus-Version", version)
+	if prefersSSZ(r.Header.Get("Accept")) {
+		body, err := b.signed.MarshalSSZ()
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("encode block: %v", err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+		return
+	}
+	writeJSON(w, http.StatusOK, dataResponse{Version: version, Data: b.signed})
+}
+
+// handleBalances serves validator balances (effective balances: the simulator pays no rewards).
+func (s *Simulator) handleBalances(w http.ResponseWriter, r *http.Request) {
+	var ids []string
+	if r.Method == http.MethodPost {
+		if err := readJSON(r, &ids); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	} else {
+		for _, v := range r.URL.Query()["id"] {
+			ids = append(ids, strings.Split(v, ",")...)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	selected, err := s.selectValidators(ids)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	out := make([]*apiv1.ValidatorBalance, 0, len(selected))
+	for _, v := range selected {
+		out = append(out, &apiv1.ValidatorBalance{Index: v.index, Balance: v.record.EffectiveBalance})
+	}
+	writeData(w, out)
 }
 
 func (s *Simulator) handleSyncCommittee(w http.ResponseWriter, r *http.Request) {

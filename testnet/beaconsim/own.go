@@ -73,7 +73,7 @@ func (s *Simulator) ownPropose(slot phase0.Slot) error {
 	if err != nil {
 		return err
 	}
-	if !c.validators[proposer].own || s.faults.silent() {
+	if !c.validators[proposer].own {
 		return nil
 	}
 	randaoRoot, err := c.network.SigningRoot(sszUint64(c.epochOf(slot)), signing.DomainRandao, c.epochOf(slot))

@@ -92,6 +92,7 @@ func (s *Simulator) importProduced(p *producedBlock, sig phase0.BLSSignature) er
 		mix:        nextMix(c.head.mix, p.block.Body.RANDAOReveal),
 		execNumber: p.block.Body.ExecutionPayload.BlockNumber, execHash: p.block.Body.ExecutionPayload.BlockHash,
 		attestations: p.resolved, syncBits: p.syncBits,
+		signed: &electra.SignedBeaconBlock{Message: p.block, Signature: sig},
 	}
 	if err := c.importBlock(b); err != nil {
 		return err
