@@ -179,9 +179,10 @@ func (n *Node) ID() peer.ID { return n.self }
 // ClusterPeers returns the other operators' peer IDs, sorted.
 func (n *Node) ClusterPeers() []peer.ID { return append([]peer.ID(nil), n.others...) }
 
-// Addrs returns the node's listen addresses, each ending in /p2p/<id>.
+// Addrs returns the node's advertised addresses (external ones when configured, else the
+// listen addresses with unspecified IPs expanded), each ending in /p2p/<id>.
 func (n *Node) Addrs() []ma.Multiaddr {
-	ai := peer.AddrInfo{ID: n.self, Addrs: n.host.Network().ListenAddresses()}
+	ai := peer.AddrInfo{ID: n.self, Addrs: n.host.Addrs()}
 	out, _ := peer.AddrInfoToP2pAddrs(&ai)
 	return out
 }

@@ -28,6 +28,10 @@ var (
 	errResource = errors.New("resource limit")
 )
 
+// MaxPayloadSize is the largest MaxSize a protocol may declare: a message is held in memory
+// and reserved in its stream's resource scope (16 MiB by default), so bigger data must be chunked.
+const MaxPayloadSize = 8 << 20
+
 // Protocol describes one stinger protocol: its versioned ID /stinger/<Name>/<Version>, the
 // largest payload it accepts, and the deadline for a whole exchange on one stream.
 type Protocol struct {
@@ -53,8 +57,8 @@ func (p Protocol) Validate() error {
 		return fmt.Errorf("protocol name %q must be non-empty without slashes or spaces", p.Name)
 	case p.Version == "" || strings.ContainsAny(p.Version, "/ \n"):
 		return fmt.Errorf("protocol %s version %q must be non-empty without slashes or spaces", p.Name, p.Version)
-	case p.MaxSize <= 0 || p.MaxSize > 64<<20:
-		return fmt.Errorf("protocol %s MaxSize %d must be in 1..%d", p.Name, p.MaxSize, 64<<20)
+	case p.MaxSize <= 0 || p.MaxSize > MaxPayloadSize:
+		return fmt.Errorf("protocol %s MaxSize %d must be in 1..%d", p.Name, p.MaxSize, MaxPayloadSize)
 	case p.Timeout <= 0:
 		return fmt.Errorf("protocol %s Timeout %s must be > 0", p.Name, p.Timeout)
 	}
