@@ -1,0 +1,217 @@
+package duties
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/stingerdvt/stinger/eth2/bls"
+)
+
+// ParSigTransport carries partial-signature batches between operators. p2p.Node fits through
+// NewP2PTransport; NewInmemParSigNetwork connects in-process pipelines.
+type ParSigTransport interface {
+	// Broadcast sends payload to every other operator.
+	Broadcast(ctx context.Context, payload []byte) error
+	// Receive registers fn for every payload received; from is the authenticated sender's operator index.
+	Receive(fn func(ctx context.Context, from int, payload []byte))
+}
+
+// Wire format of a batch (all integers big-endian):
+//
+//	slot uint64 | duty type uint16 | count uint32 | count × (pubkey [48] | root [32] | signature [96])
+//
+// Entries are sorted by public key and unique, so one batch has exactly one encoding.
+const (
+	parSigHeader = 8 + 2 + 4
+	parSigEntry  = 48 + 32 + 96
+	// MaxParSigBatch bounds the validators in one batch.
+	MaxParSigBatch = 1 << 16
+)
+
+// MaxParSigPayload is the largest encoded batch.
+const MaxParSigPayload = parSigHeader + MaxParSigBatch*parSigEntry
+
+// EncodeParSigs encodes one batch.
+func EncodeParSigs(duty Duty, set ParSignedSet) ([]byte, error) {
+	if len(set) > MaxParSigBatch {
+		return nil, fmt.Errorf("encode partial signatures: %d validators, at most %d", len(set), MaxParSigBatch)
+	}
+	keys := make([]PubKey, 0, len(set))
+	for pk := range set {
+		keys = append(keys, pk)
+	}
+	sort.Slice(keys, func(i, j int) bool { return string(keys[i][:]) < string(keys[j][:]) })
+	b := make([]byte, parSigHeader, parSigHeader+len(set)*parSigEntry)
+	binary.BigEndian.PutUint64(b, uint64(duty.Slot))
+	binary.BigEndian.PutUint16(b[8:], uint16(duty.Type))
+	binary.BigEndian.PutUint32(b[10:], uint32(len(set)))
+	for _, pk := range keys {
+		ps := set[pk]
+		b = append(b, pk[:]...)
+		b = append(b, ps.Root[:]...)
+		b = append(b, ps.Signature[:]...)
+	}
+	return b, nil
+}
+
+// ErrMalformedParSigs wraps every DecodeParSigs error.
+var ErrMalformedParSigs = errors.New("malformed partial signature batch")
+
+// DecodeParSigs decodes one batch strictly: exact length, known duty type, sorted unique public keys.
+func DecodeParSigs(b []byte) (Duty, ParSignedSet, error) {
+	if len(b) < parSigHeader {
+		return Duty{}, nil, fmt.Errorf("%w: %d bytes, header needs %d", ErrMalformedParSigs, len(b), parSigHeader)
+	}
+	duty := Duty{Slot: phase0.Slot(binary.BigEndian.Uint64(b)), Type: DutyType(binary.BigEndian.Uint16(b[8:]))}
+	if !duty.Type.Valid() {
+		return Duty{}, nil, fmt.Errorf("%w: duty type %d", ErrMalformedParSigs, duty.Type)
+	}
+	n := binary.BigEndian.Uint32(b[10:])
+	if n > MaxParSigBatch || len(b) != parSigHeader+int(n)*parSigEntry {
+		return Duty{}, nil, fmt.Errorf("%w: %d entries in %d bytes", ErrMalformedParSigs, n, len(b))
+	}
+	set := make(ParSignedSet, n)
+	var prev PubKey
+	for i := range int(n) {
+		e := b[parSigHeader+i*parSigEntry:]
+		var pk PubKey
+		copy(pk[:], e[:48])
+		if i > 0 && string(pk[:]) <= string(prev[:]) {
+			return Duty{}, nil, fmt.Errorf("%w: entry %d: public keys not sorted and unique", ErrMalformedParSigs, i)
+		}
+		prev = pk
+		var ps ParSig
+		copy(ps.Root[:], e[48:80])
+		copy(ps.Signature[:], e[80:176])
+		set[pk] = ps
+	}
+	return duty, set, nil
+}
+
+// exchange is the ParSigExchange.
+type exchange struct {
+	transport ParSigTransport
+	// shares[pk][i] is operator i's public share of validator pk.
+	shares  map[PubKey][]*bls.PublicKey
+	rand    io.Reader
+	log     *zap.Logger
+	invalid *prometheus.CounterVec
+	// onInvalid attributes a dropped partial to its operator (the tracker).
+	onInvalid func(duty Duty, from int, pk PubKey, reason string)
+	subsMu    sync.Mutex
+	subs      []func(context.Context, Duty, int, ParSignedSet)
+}
+
+func newExchange(t ParSigTransport, shares map[PubKey][]*bls.PublicKey, r io.Reader, log *zap.Logger,
+	invalid *prometheus.CounterVec, onInvalid func(Duty, int, PubKey, string),
+) *exchange {
+	e := &exchange{transport: t, shares: shares, rand: r, log: log, invalid: invalid, onInvalid: onInvalid}
+	t.Receive(e.receive)
+	return e
+}
+
+func (e *exchange) Broadcast(ctx context.Context, duty Duty, set ParSignedSet) error {
+	b, err := EncodeParSigs(duty, set)
+	if err != nil {
+		return err
+	}
+	if err := e.transport.Broadcast(ctx, b); err != nil {
+		return fmt.Errorf("broadcast partial signatures of %s: %w", duty, err)
+	}
+	return nil
+}
+
+func (e *exchange) Subscribe(fn func(context.Context, Duty, int, ParSignedSet)) {
+	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
+	e.subs = append(e.subs, fn)
+}
+
+// receive decodes a batch, verifies every partial against the sender's public share, drops (and attributes)
+// the bad ones and delivers the rest.
+func (e *exchange) receive(ctx context.Context, from int, payload []byte) {
+	duty, set, err := DecodeParSigs(payload)
+	if err != nil {
+		e.invalid.WithLabelValues(fmt.Sprint(from), "malformed").Inc()
+		e.log.Warn("malformed partial signatures from operator", zap.Int("operator", from), zap.Error(err))
+		return
+	}
+	valid := e.verify(duty, from, set)
+	if len(valid) == 0 {
+		return
+	}
+	e.subsMu.Lock()
+	subs := append([]func(context.Context, Duty, int, ParSignedSet){}, e.subs...)
+	e.subsMu.Unlock()
+	for _, fn := range subs {
+		fn(ctx, duty, from, valid)
+	}
+}
+
+// verify returns the partials of set that verify against operator from's shares.
+func (e *exchange) verify(duty Duty, from int, set ParSignedSet) ParSignedSet {
+	items := make([]bls.BatchItem, 0, len(set))
+	keys := make([]PubKey, 0, len(set))
+	valid := make(ParSignedSet, len(set))
+	bad := func(pk PubKey, reason string) {
+		e.invalid.WithLabelValues(fmt.Sprint(from), reason).Inc()
+		e.onInvalid(duty, from, pk, reason)
+		e.log.Warn("invalid partial signature from operator", zap.Int("operator", from), zap.Stringer("duty", duty),
+			zap.String("validator", fmt.Sprintf("%#x", pk[:])), zap.String("reason", reason))
+	}
+	for pk, ps := range set {
+		shares, ok := e.shares[pk]
+		if !ok || from < 0 || from >= len(shares) {
+			bad(pk, "unknown_validator")
+			continue
+		}
+		sig, err := bls.SignatureFromBytes(append([]byte(nil), ps.Signature[:]...))
+		if err != nil {
+			bad(pk, "undecodable_signature")
+			continue
+		}
+		items = append(items, bls.BatchItem{PublicKey: shares[from], Message: append([]byte(nil), ps.Root[:]...),
+			Signature: sig})
+		keys = append(keys, pk)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	invalid, err := bls.FindInvalid(items, e.rand)
+	if err != nil {
+		e.log.Error("verify partial signatures", zap.Error(err))
+		return nil
+	}
+	isBad := make(map[int]bool, len(invalid))
+	for _, i := range invalid {
+		isBad[i] = true
+		bad(keys[i], "bad_signature")
+	}
+	for i, pk := range keys {
+		if !isBad[i] {
+			valid[pk] = set[pk]
+		}
+	}
+	return valid
+}
+
+// lockedReader makes an io.Reader safe for concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}

@@ -1,0 +1,247 @@
+package duties
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+
+	"github.com/stingerdvt/stinger/consensus"
+	"github.com/stingerdvt/stinger/consensus/qbft"
+	"github.com/stingerdvt/stinger/duties/beacon"
+	"github.com/stingerdvt/stinger/eth2/bls"
+	"github.com/stingerdvt/stinger/eth2/signing"
+)
+
+// ErrNoHandler: a duty type without a handler reached a stage.
+var ErrNoHandler = errors.New("no handler for duty type")
+
+// handlers maps duty types to their handlers.
+type handlers map[DutyType]DutyHandler
+
+func (h handlers) get(t DutyType) (DutyHandler, error) {
+	d, ok := h[t]
+	if !ok {
+		return nil, fmt.Errorf("%w %s", ErrNoHandler, t)
+	}
+	return d, nil
+}
+
+// fetcher is the Fetcher: it asks the duty type's handler.
+type fetcher struct {
+	bn       beacon.Client
+	handlers handlers
+}
+
+func (f *fetcher) Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]byte, error) {
+	h, err := f.handlers.get(duty.Type)
+	if err != nil {
+		return nil, err
+	}
+	v, err := h.Fetch(ctx, f.bn, duty, defs)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", duty, err)
+	}
+	return v, nil
+}
+
+// qbftConsensus is the Consensus stage over a consensus.Runner (one QBFT instance per duty).
+type qbftConsensus struct {
+	runner   *consensus.Runner
+	handlers handlers
+}
+
+func instanceID(d Duty) qbft.InstanceID {
+	return qbft.InstanceID{Slot: uint64(d.Slot), Duty: uint16(d.Type)}
+}
+
+func dutyOf(id qbft.InstanceID) Duty {
+	return Duty{Slot: phase0.Slot(id.Slot), Type: DutyType(id.Duty)}
+}
+
+// checkValue is the runner's value validation.
+func (h handlers) checkValue(id qbft.InstanceID, value []byte) error {
+	d := dutyOf(id)
+	hd, err := h.get(d.Type)
+	if err != nil {
+		return err
+	}
+	return hd.Check(d, value)
+}
+
+func (c *qbftConsensus) Propose(ctx context.Context, duty Duty, value []byte) error {
+	if err := c.runner.Propose(ctx, instanceID(duty), value); err != nil {
+		return fmt.Errorf("propose %s: %w", duty, err)
+	}
+	return nil
+}
+
+func (c *qbftConsensus) Subscribe(fn func(Duty, []byte)) {
+	c.runner.Subscribe(func(d consensus.Decided) {
+		duty := dutyOf(d.Duty)
+		if h, err := c.handlers.get(duty.Type); err == nil {
+			h.Decided(duty, d.Value)
+		}
+		fn(duty, d.Value)
+	})
+}
+
+// shareSigner is the Signer: slashing protection first, then the key share.
+type shareSigner struct {
+	handlers handlers
+	network  *signing.Network
+	shares   map[PubKey]*bls.SecretKey
+	store    SlashingStore
+	workers  int
+}
+
+// SigningRoot computes msg's signing root on network.
+func SigningRoot(network *signing.Network, msg *Message) (phase0.Root, error) {
+	domain, err := network.Domain(msg.Domain, msg.Epoch)
+	if err != nil {
+		return phase0.Root{}, fmt.Errorf("domain: %w", err)
+	}
+	root, err := signing.ComputeSigningRoot(msg.Object, domain)
+	if err != nil {
+		return phase0.Root{}, fmt.Errorf("signing root: %w", err)
+	}
+	return root, nil
+}
+
+func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, value []byte) (ParSignedSet,
+	UnsignedSet, error,
+) {
+	h, err := s.handlers.get(duty.Type)
+	if err != nil {
+		return nil, nil, err
+	}
+	msgs, err := h.Messages(duty, defs, value)
+	if err != nil {
+		return nil, nil, fmt.Errorf("messages of %s: %w", duty, err)
+	}
+	var (
+		mu   sync.Mutex
+		out  = make(ParSignedSet, len(msgs))
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, max(1, s.workers))
+	)
+	keys := make(map[PubKey]*bls.SecretKey, len(msgs))
+	for pk, msg := range msgs {
+		share, ok := s.shares[pk]
+		if !ok {
+			return nil, nil, fmt.Errorf("sign %s: no key share for validator %#x", duty, pk[:6])
+		}
+		root, err := SigningRoot(s.network, msg)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sign %s for %#x: %w", duty, pk[:6], err)
+		}
+		msg.Root = root
+		keys[pk] = share
+	}
+	for pk, msg := range msgs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := h.Protect(ctx, s.store, pk, msg); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("slashing protection refused %#x: %w", pk[:6], err))
+				mu.Unlock()
+				return
+			}
+			var sig phase0.BLSSignature
+			copy(sig[:], keys[pk].Sign(msg.Root[:]).Bytes())
+			mu.Lock()
+			out[pk] = ParSig{Root: msg.Root, Signature: sig}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	signed := make(UnsignedSet, len(out))
+	for pk := range out {
+		signed[pk] = msgs[pk]
+	}
+	return out, signed, errors.Join(errs...)
+}
+
+// broadcaster is the Broadcaster: it asks the duty type's handler to submit.
+type broadcaster struct {
+	bn       beacon.Client
+	db       StateDB
+	handlers handlers
+}
+
+func (b *broadcaster) Broadcast(ctx context.Context, duty Duty, set SignedSet) error {
+	h, err := b.handlers.get(duty.Type)
+	if err != nil {
+		return err
+	}
+	defs, ok := b.db.Definitions(duty)
+	if !ok {
+		return fmt.Errorf("broadcast %s: definitions gone", duty)
+	}
+	value, ok := b.db.Decided(duty)
+	if !ok {
+		return fmt.Errorf("broadcast %s: no decided value", duty)
+	}
+	if err := h.Submit(ctx, b.bn, duty, defs, value, set); err != nil {
+		return fmt.Errorf("submit %s: %w", duty, err)
+	}
+	return nil
+}
+
+// memDB is the in-memory StateDB; entries older than the retention are pruned.
+type memDB struct {
+	mu      sync.Mutex
+	defs    map[Duty]DefinitionSet
+	decided map[Duty][]byte
+}
+
+func newMemDB() *memDB {
+	return &memDB{defs: make(map[Duty]DefinitionSet), decided: make(map[Duty][]byte)}
+}
+
+func (m *memDB) PutDefinitions(d Duty, defs DefinitionSet) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.defs[d] = defs
+}
+
+func (m *memDB) Definitions(d Duty) (DefinitionSet, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.defs[d]
+	return v, ok
+}
+
+func (m *memDB) PutDecided(d Duty, v []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.decided[d] = v
+}
+
+func (m *memDB) Decided(d Duty) ([]byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.decided[d]
+	return v, ok
+}
+
+// prune forgets duties before slot.
+func (m *memDB) prune(before phase0.Slot) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for d := range m.defs {
+		if d.Slot < before {
+			delete(m.defs, d)
+		}
+	}
+	for d := range m.decided {
+		if d.Slot < before {
+			delete(m.decided, d)
+		}
+	}
+}
