@@ -23,7 +23,7 @@ func newPipelineMetrics(reg prometheus.Registerer) (*pipelineMetrics, error) {
 			Help: "Validator duties by type, status (succeeded, failed, late) and failing stage."},
 			[]string{"duty", "status", "stage"}),
 		stageLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "stinger_duty_stage_seconds",
-			Help: "Time from slot start until a pipeline stage finished, by duty type and stage.",
+			Help:    "Time from slot start until a pipeline stage finished, by duty type and stage.",
 			Buckets: latencyBuckets}, []string{"duty", "stage"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "stinger_duty_latency_seconds",
 			Help: "Time from slot start until the duty was broadcast, by duty type.", Buckets: latencyBuckets},

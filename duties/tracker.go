@@ -269,4 +269,3 @@ func (t *tracker) validatorTotals(pk PubKey) map[string]uint64 {
 	}
 	return out
 }
-
