@@ -80,6 +80,9 @@ func (c *fuzzCluster) authentic(s *qbft.Signed) bool {
 }
 
 func (c *fuzzCluster) deliver(t *testing.T, to int, e qbft.Envelope) {
+	if c.nodes[to].Ignored(&e.Message) {
+		return
+	}
 	if !c.authentic(&e.Signed) {
 		return
 	}

@@ -256,24 +256,33 @@ func (in *Instance) broadcastRoundChange() {
 
 // Ignored reports whether Step would ignore m or could not change any output
 // because of it: a stale round, a PRE-PREPARE for a round in which we
-// already prepared, a PREPARE for a round in which we already committed, or
-// anything but a new ROUND-CHANGE after the decision. A caller may drop such
-// a message without verifying its signatures. (Equivocation in those rounds
-// then goes unreported.)
+// already prepared, a PREPARE for a round in which we already committed, a
+// second message of a type and round from the same source (a duplicate or
+// an equivocation), or anything but a new ROUND-CHANGE after the decision.
+// A caller may drop such a message without verifying its signatures, which
+// bounds the work a flooding peer can cause. (Equivocations it drops go
+// unreported.)
 func (in *Instance) Ignored(m *Message) bool {
-	if !in.started || m.Instance != in.cfg.Instance {
+	if !in.started || m.Instance != in.cfg.Instance || int(m.Source) >= in.cfg.N {
 		return false
 	}
 	if in.st.Decision != nil {
 		return m.Type != MsgRoundChange || m.Round <= in.replied
 	}
+	rl := in.log[m.Round]
 	switch m.Type {
 	case MsgPrePrepare:
-		return m.Round < in.st.Round || m.Round <= in.st.PrepareSentRound
+		return m.Round < in.st.Round || m.Round <= in.st.PrepareSentRound || (rl != nil && rl.prePrepare != nil)
 	case MsgPrepare:
-		return m.Round < in.st.Round || m.Round <= in.st.CommitSentRound
+		return m.Round < in.st.Round || m.Round <= in.st.CommitSentRound || (rl != nil && rl.prepares != nil && rl.prepares[m.Source] != nil)
 	case MsgCommit:
-		return m.Round+in.cfg.MaxRoundsAhead < in.st.Round
+		return m.Round+in.cfg.MaxRoundsAhead < in.st.Round || (rl != nil && rl.commits != nil && rl.commits[m.Source] != nil)
+	case MsgRoundChange:
+		if rl != nil && rl.roundChanges != nil && rl.roundChanges[m.Source] != nil {
+			return true
+		}
+		h := in.highestRC[m.Source]
+		return m.Round < in.st.Round && h != nil && h.Round >= m.Round
 	default:
 		return false
 	}
