@@ -32,6 +32,7 @@ type options struct {
 	maxBatch    int
 	maxLinger   time.Duration
 	openTimeout time.Duration
+	noSync      bool // tests only (export_test.go): never in production
 }
 
 // WithStrategy sets the check strategy (default StrategyComplete).
@@ -106,6 +107,7 @@ func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
 		Timeout:        o.openTimeout,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
+		NoSync:         o.noSync,
 		PageSize:       1024,
 	})
 	if err != nil {
