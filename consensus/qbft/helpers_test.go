@@ -47,22 +47,6 @@ func testConfig(n int, self uint16) qbft.Config {
 // leaderOf returns the leader of round r with the test election.
 func leaderOf(n int, r uint32) uint16 { return roundRobin(n)(testInstance, r) }
 
-// notLeaderOf returns a process that leads neither round r nor round 1.
-func notLeaderOf(n int, rounds ...uint32) uint16 {
-	for p := 0; p < n; p++ {
-		ok := true
-		for _, r := range rounds {
-			if leaderOf(n, r) == uint16(p) {
-				ok = false
-			}
-		}
-		if ok {
-			return uint16(p)
-		}
-	}
-	panic("no such process")
-}
-
 // started returns a started instance for process self of n, with its
 // initial Ready drained.
 func started(t *testing.T, n int, self uint16, input string) *qbft.Instance {

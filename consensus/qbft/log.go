@@ -140,6 +140,23 @@ func (in *Instance) moveRound(r uint32) {
 			rl.prepares, rl.roundChanges = nil, nil
 		}
 	}
+	// ROUND-CHANGEs that were too far ahead to be logged when they arrived
+	// are now in the window: log them (they were validated on arrival).
+	for src, e := range in.highestRC {
+		if e == nil || e.Round < r || e.Round > r+in.cfg.MaxRoundsAhead {
+			continue
+		}
+		rl := in.roundLog(e.Round)
+		if rl.roundChanges == nil {
+			rl.roundChanges = make([]*Envelope, in.cfg.N)
+		}
+		if rl.roundChanges[src] == nil {
+			rl.roundChanges[src] = e
+			if e.PreparedRound != 0 {
+				in.values[e.ValueHash] = e.Value
+			}
+		}
+	}
 	in.pruneValues()
 }
 

@@ -367,3 +367,24 @@ func TestIgnored_OnlyMessagesWithoutEffect(t *testing.T) {
 		{"round change after deciding", roundChange(1, 4, 0, ""), false},
 	})
 }
+
+// ROUND-CHANGEs too far ahead to be logged still count once the process
+// reaches their round: the leader of a far round gets its quorum.
+func TestUponQuorumRoundChanges_FarAheadRoundChangesCountAfterSkip(t *testing.T) {
+	const far = qbft.DefaultMaxRoundsAhead + 10
+	leader := leaderOf(4, far)
+	in := started(t, 4, leader, "mine")
+	others := []uint16{}
+	for p := uint16(0); p < 4; p++ {
+		if p != leader {
+			others = append(others, p)
+		}
+	}
+	mustStep(t, in, roundChange(others[0], far, 0, ""), roundChange(others[1], far, 0, ""))
+	onlyMessage(t, sent(in), qbft.MsgRoundChange, far)
+	mustStep(t, in, roundChange(others[2], far, 0, ""))
+	m := onlyMessage(t, sent(in), qbft.MsgPrePrepare, far)
+	if string(m.Value) != "mine" || len(m.Justification) != 3 {
+		t.Fatalf("pre-prepare %+v", m)
+	}
+}

@@ -158,17 +158,3 @@ func (in *Instance) justifyPrePrepare(e *Envelope) error {
 	}
 	return nil
 }
-
-// justify dispatches to the justification check of e's type.
-func (in *Instance) justify(e *Envelope) error {
-	switch e.Type {
-	case MsgPrePrepare:
-		return in.justifyPrePrepare(e)
-	case MsgRoundChange:
-		return in.justifyRoundChange(e)
-	case MsgDecided:
-		return in.justifyDecided(e)
-	default:
-		return nil
-	}
-}
