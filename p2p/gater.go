@@ -1,8 +1,6 @@
 package p2p
 
 import (
-	"strings"
-
 	"github.com/libp2p/go-libp2p/core/control"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -70,7 +68,7 @@ func dirLabel(dir network.Direction) string {
 // whose authenticated peer has no allowance fails when it is attached to its peer scope.
 //
 // QUIC attaches the peer scope before consulting the gater, so there the resource manager is
-// the one refusing; refusedCounter counts those refusals in the same metric (stage
+// the one refusing; countingRM counts those refusals in the same metric (stage
 // "resource_manager").
 func newResourceManager(allowed map[peer.ID]bool, m *metrics) (network.ResourceManager, error) {
 	block := rcmgr.ResourceLimits{
@@ -86,20 +84,41 @@ func newResourceManager(allowed map[peer.ID]bool, m *metrics) (network.ResourceM
 	}
 	partial := rcmgr.PartialLimitConfig{PeerDefault: block, Peer: peers}
 	limits := partial.Build(scaled)
-	return rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits), rcmgr.WithTraceReporter(refusedCounter{m}))
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits))
+	if err != nil {
+		return nil, err
+	}
+	return countingRM{ResourceManager: rm, m: m}, nil
 }
 
-// refusedCounter counts connections the resource manager refused to attach to a peer scope.
-type refusedCounter struct{ m *metrics }
+// countingRM counts connections the resource manager refuses to attach to a peer scope. (The
+// resource manager's trace reporter could report them too, but it serialises every resource
+// event behind one mutex, which costs throughput on the stream-per-message hot path.)
+type countingRM struct {
+	network.ResourceManager
+	m *metrics
+}
 
-// ConsumeEvent implements rcmgr.TraceReporter; it is called synchronously for every event.
-func (r refusedCounter) ConsumeEvent(evt rcmgr.TraceEvt) {
-	if evt.Type != rcmgr.TraceBlockAddConnEvt || !strings.HasPrefix(evt.Name, "peer:") {
-		return
+// OpenConnection wraps the connection scope so that refused SetPeer calls are counted.
+func (r countingRM) OpenConnection(dir network.Direction, usefd bool, endpoint ma.Multiaddr) (network.ConnManagementScope, error) {
+	scope, err := r.ResourceManager.OpenConnection(dir, usefd, endpoint)
+	if err != nil {
+		return nil, err
 	}
-	dir := "outbound"
-	if evt.DeltaIn > 0 {
-		dir = "inbound"
+	return countingConnScope{ConnManagementScope: scope, dir: dir, m: r.m}, nil
+}
+
+type countingConnScope struct {
+	network.ConnManagementScope
+	dir network.Direction
+	m   *metrics
+}
+
+// SetPeer attaches the connection to its peer's scope, counting refusals.
+func (s countingConnScope) SetPeer(p peer.ID) error {
+	err := s.ConnManagementScope.SetPeer(p)
+	if err != nil {
+		s.m.refused.WithLabelValues(dirLabel(s.dir), "resource_manager").Inc()
 	}
-	r.m.refused.WithLabelValues(dir, "resource_manager").Inc()
+	return err
 }
