@@ -1,0 +1,134 @@
+package beacon_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attestantio/go-eth2-client/api"
+	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/stingerdvt/stinger/duties/beacon"
+	"github.com/stingerdvt/stinger/testnet/beaconsim"
+)
+
+func simServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	cfg := beaconsim.DefaultConfig()
+	cfg.ExtraValidators = 8
+	cfg.Seed = 1
+	cfg.GenesisTime = time.Now().Add(-time.Minute)
+	sim, err := beaconsim.New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// brokenServer answers every request with 503.
+func brokenServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, `{"code":503,"message":"down"}`, http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// hangingServer never answers until the client gives up.
+func hangingServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv
+}
+
+func TestPoolFirstValidAnswerDespiteBrokenAndHangingNodes(t *testing.T) {
+	good := simServer(t)
+	for _, tc := range []struct {
+		name  string
+		addrs []string
+	}{
+		{"good first", []string{good.URL, brokenServer(t).URL, hangingServer(t).URL}},
+		{"good last", []string{hangingServer(t).URL, brokenServer(t).URL, good.URL}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			reg := prometheus.NewRegistry()
+			p, err := beacon.New(ctx, beacon.Config{Addresses: tc.addrs, Timeout: 2 * time.Second, Registerer: reg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			g, err := p.Genesis(ctx, &api.GenesisOpts{})
+			if err != nil {
+				t.Fatalf("genesis: %v", err)
+			}
+			if g.Data == nil || g.Data.GenesisTime.IsZero() {
+				t.Fatal("empty genesis")
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Fatalf("took %v: the hanging node delayed the answer", d)
+			}
+			var healthy int
+			for _, h := range p.Health() {
+				if h.Healthy {
+					healthy++
+				}
+			}
+			if healthy != 1 {
+				t.Fatalf("health %+v: want exactly the simulator healthy", p.Health())
+			}
+		})
+	}
+}
+
+func TestPoolSubmissionSucceedsIfAnyNodeAccepts(t *testing.T) {
+	ctx := context.Background()
+	good, bad := simServer(t), brokenServer(t)
+	prep := []*apiv1.ProposalPreparation{{ValidatorIndex: 1}}
+	p, err := beacon.New(ctx, beacon.Config{Addresses: []string{bad.URL, good.URL}, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SubmitProposalPreparations(ctx, prep); err != nil {
+		t.Fatalf("one node accepting must be enough: %v", err)
+	}
+	p2, err := beacon.New(ctx, beacon.Config{Addresses: []string{bad.URL}, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p2.SubmitProposalPreparations(ctx, prep)
+	if err == nil || !strings.Contains(err.Error(), "refused by every beacon node") {
+		t.Fatalf("got %v, want a refusal naming every node", err)
+	}
+}
+
+func TestNewRefusesBadAddresses(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		addrs []string
+	}{
+		{"none", nil},
+		{"no scheme", []string{"127.0.0.1:5052"}},
+		{"ftp", []string{"ftp://127.0.0.1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := beacon.New(context.Background(), beacon.Config{Addresses: tc.addrs}); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}
