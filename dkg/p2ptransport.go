@@ -13,9 +13,19 @@ import (
 	"github.com/stingerdvt/stinger/p2p"
 )
 
-// Protocol is the DKG's p2p protocol: one signed one-way message per round
-// and operator, the payload prefixed with the round number.
-var Protocol = p2p.Protocol{Name: "dkg", Version: "1.0.0", MaxSize: 64 << 20, Timeout: 2 * time.Minute}
+// Protocol is the DKG's p2p protocol: signed one-way messages, each carrying
+// one chunk of an operator's payload for a round, prefixed with the round,
+// the chunk index and the chunk count (big-endian uint32 each).
+var Protocol = p2p.Protocol{Name: "dkg", Version: "1.0.0", MaxSize: chunkSize + chunkHeader, Timeout: 2 * time.Minute}
+
+const (
+	// chunkSize is the largest piece of a round payload in one message; a
+	// large ceremony's dealing (many validators) spans several.
+	chunkSize   = 4 << 20
+	chunkHeader = 12
+	// maxChunks bounds a payload to maxPayload bytes.
+	maxChunks = maxPayload / chunkSize
+)
 
 // P2PTransport runs the ceremony's rounds over a p2p node whose lock hash is
 // the definition hash (so that only this ceremony's operators' messages are
@@ -31,7 +41,8 @@ type P2PTransport struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever a payload arrives
 	got     map[Round]map[int][]byte
-	pending map[Round]map[int]bool // operators that have not yet accepted our payload
+	chunks  map[Round]map[int][][]byte // payloads still arriving, by chunk
+	pending map[Round]map[int]bool     // operators that have not yet accepted our payload
 }
 
 // NewP2PTransport registers the DKG protocol on node. peers are the
@@ -41,7 +52,8 @@ func NewP2PTransport(node *p2p.Node, peers []peer.ID, log *zap.Logger) (*P2PTran
 		log = zap.NewNop()
 	}
 	t := &P2PTransport{node: node, peers: peers, index: make(map[peer.ID]int), self: -1, log: log,
-		changed: make(chan struct{}), got: make(map[Round]map[int][]byte), pending: make(map[Round]map[int]bool)}
+		changed: make(chan struct{}), got: make(map[Round]map[int][]byte), pending: make(map[Round]map[int]bool),
+		chunks: make(map[Round]map[int][][]byte)}
 	for i, p := range peers {
 		t.index[p] = i
 		if p == node.ID() {
@@ -59,16 +71,55 @@ func NewP2PTransport(node *p2p.Node, peers []peer.ID, log *zap.Logger) (*P2PTran
 
 func (t *P2PTransport) handle(_ context.Context, msg p2p.Message) {
 	from, ok := t.index[msg.From]
-	if !ok || len(msg.Payload) < 4 {
+	if !ok || len(msg.Payload) < chunkHeader {
 		t.log.Warn("Dropped DKG message", zap.Stringer("from", msg.From), zap.Int("bytes", len(msg.Payload)))
 		return
 	}
 	round := Round(binary.BigEndian.Uint32(msg.Payload))
-	if round < RoundDeal || round > RoundLock {
-		t.log.Warn("Dropped DKG message for an unknown round", zap.Stringer("from", msg.From), zap.Uint32("round", uint32(round)))
+	idx := binary.BigEndian.Uint32(msg.Payload[4:])
+	count := binary.BigEndian.Uint32(msg.Payload[8:])
+	if round < RoundDeal || round > RoundLock || count == 0 || count > maxChunks || idx >= count {
+		t.log.Warn("Dropped malformed DKG message", zap.Stringer("from", msg.From), zap.Uint32("round", uint32(round)),
+			zap.Uint32("chunk", idx), zap.Uint32("chunks", count))
 		return
 	}
-	t.store(round, from, msg.Payload[4:])
+	t.storeChunk(round, from, int(idx), int(count), msg.Payload[chunkHeader:])
+}
+
+// storeChunk keeps a chunk and stores the payload once every chunk is here.
+// A chunk count that disagrees with the sender's first chunk is dropped.
+func (t *P2PTransport) storeChunk(round Round, from, idx, count int, data []byte) {
+	if count == 1 {
+		t.store(round, from, data)
+		return
+	}
+	t.mu.Lock()
+	if t.chunks[round] == nil {
+		t.chunks[round] = make(map[int][][]byte)
+	}
+	parts := t.chunks[round][from]
+	if parts == nil {
+		parts = make([][]byte, count)
+		t.chunks[round][from] = parts
+	}
+	if len(parts) != count || parts[idx] != nil {
+		t.mu.Unlock()
+		return
+	}
+	parts[idx] = append([]byte(nil), data...)
+	for _, p := range parts {
+		if p == nil {
+			t.mu.Unlock()
+			return
+		}
+	}
+	delete(t.chunks[round], from)
+	t.mu.Unlock()
+	var whole []byte
+	for _, p := range parts {
+		whole = append(whole, p...)
+	}
+	t.store(round, from, whole)
 }
 
 // store keeps the first payload of each operator for a round; a sender
@@ -91,8 +142,7 @@ func (t *P2PTransport) store(round Round, from int, payload []byte) {
 // (retrying until each has accepted it) and waits for all of theirs.
 func (t *P2PTransport) Exchange(ctx context.Context, round Round, payload []byte) (map[int][]byte, error) {
 	t.store(round, t.self, payload)
-	framed := binary.BigEndian.AppendUint32(nil, uint32(round))
-	framed = append(framed, payload...)
+	frames := chunk(round, payload)
 	t.mu.Lock()
 	t.pending[round] = make(map[int]bool)
 	for i := range t.peers {
@@ -107,7 +157,7 @@ func (t *P2PTransport) Exchange(ctx context.Context, round Round, payload []byte
 			continue
 		}
 		wg.Go(func() {
-			if t.deliver(ctx, p, framed) {
+			if t.deliver(ctx, p, frames) {
 				t.mu.Lock()
 				delete(t.pending[round], i)
 				t.mu.Unlock()
@@ -167,8 +217,31 @@ func (t *P2PTransport) missing(round Round, err error) error {
 	return &MissingError{Round: round, Operators: missing, Err: err}
 }
 
-// deliver sends framed to p until p accepts it (true) or ctx ends (false).
-func (t *P2PTransport) deliver(ctx context.Context, p peer.ID, framed []byte) bool {
+// chunk splits a round payload into framed messages of at most chunkSize bytes.
+func chunk(round Round, payload []byte) [][]byte {
+	count := max(1, (len(payload)+chunkSize-1)/chunkSize)
+	frames := make([][]byte, count)
+	for i := range count {
+		part := payload[i*chunkSize : min(len(payload), (i+1)*chunkSize)]
+		f := binary.BigEndian.AppendUint32(nil, uint32(round))
+		f = binary.BigEndian.AppendUint32(f, uint32(i))
+		f = binary.BigEndian.AppendUint32(f, uint32(count))
+		frames[i] = append(f, part...)
+	}
+	return frames
+}
+
+// deliver sends every frame to p, each until p accepts it; false if ctx ends first.
+func (t *P2PTransport) deliver(ctx context.Context, p peer.ID, frames [][]byte) bool {
+	for _, f := range frames {
+		if !t.deliverOne(ctx, p, f) {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *P2PTransport) deliverOne(ctx context.Context, p peer.ID, framed []byte) bool {
 	backoff := 100 * time.Millisecond
 	for {
 		err := t.node.Send(ctx, Protocol, p, framed)
