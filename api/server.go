@@ -158,6 +158,10 @@ func (s *Server) Start() error {
 	return nil
 }
 
+// Handler returns the API's root handler (every route, without a listener),
+// for in-process tests and benchmarks.
+func (s *Server) Handler() http.Handler { return s.mux }
+
 // Addr returns the API listener's address (after Start), useful with port 0.
 func (s *Server) Addr() net.Addr {
 	s.mu.Lock()
