@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/attestantio/go-eth2-client/spec"
 	"github.com/attestantio/go-eth2-client/spec/electra"
@@ -135,9 +136,28 @@ func (s *Simulator) handleSubmitAttestations(w http.ResponseWriter, r *http.Requ
 		pending = append(pending, pendingAttestation{index: i, att: att, position: pos})
 	}
 	s.mu.Unlock()
-	// Verify outside the lock, as one batch (bisected on failure).
+	verified, bad, verifyFailures, err := s.verifyAttestations(pending)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	failures = append(failures, verifyFailures...)
+	failures = append(failures, s.acceptAttestations(verified, bad, current)...)
+	if len(failures) > 0 {
+		slices.SortFunc(failures, func(a, b indexedFailure) int { return a.Index - b.Index })
+		writeFailures(w, "some attestations failed validation", failures)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// verifyAttestations checks the signatures of pending attestations as one batch (bisected on failure),
+// without holding the lock. It returns the decodable ones, the positions among them whose signature is
+// invalid, and failures for undecodable ones.
+func (s *Simulator) verifyAttestations(pending []pendingAttestation) ([]pendingAttestation, map[int]bool, []indexedFailure, error) {
+	var failures []indexedFailure
 	items := make([]bls.BatchItem, 0, len(pending))
-	verified := pending[:0]
+	verified := make([]pendingAttestation, 0, len(pending))
 	for _, p := range pending {
 		root, err := s.chain.network.SigningRoot(p.att.Data, signing.DomainBeaconAttester, p.att.Data.Target.Epoch)
 		if err == nil {
@@ -158,18 +178,25 @@ func (s *Simulator) handleSubmitAttestations(w http.ResponseWriter, r *http.Requ
 		verified = append(verified, p)
 	}
 	bad := map[int]bool{}
-	if len(items) > 0 {
-		s.checks.Add(uint64(len(items)))
-		invalid, err := bls.FindInvalid(items, rand.Reader)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("verify signatures: %v", err))
-			return
-		}
-		for _, i := range invalid {
-			bad[i] = true
-		}
+	if len(items) == 0 {
+		return verified, bad, failures, nil
 	}
+	s.checks.Add(uint64(len(items)))
+	invalid, err := bls.FindInvalid(items, rand.Reader)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("verify signatures: %w", err)
+	}
+	for _, i := range invalid {
+		bad[i] = true
+	}
+	return verified, bad, failures, nil
+}
+
+// acceptAttestations scores verified attestations, rejects slashable ones and pools the rest.
+func (s *Simulator) acceptAttestations(verified []pendingAttestation, bad map[int]bool, current phase0.Slot) []indexedFailure {
+	var failures []indexedFailure
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i, p := range verified {
 		vi := p.att.AttesterIndex
 		if bad[i] {
@@ -188,12 +215,7 @@ func (s *Simulator) handleSubmitAttestations(w http.ResponseWriter, r *http.Requ
 		s.score.perform(dutyKey{typ: DutyAttestation, validator: vi, slot: slot}, current,
 			slot+phase0.Slot(s.chain.preset.SlotsPerEpoch))
 	}
-	s.mu.Unlock()
-	if len(failures) > 0 {
-		writeFailures(w, "some attestations failed validation", failures)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	return failures
 }
 
 // countInvalid counts an invalid signature under the lock.
