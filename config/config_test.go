@@ -58,7 +58,7 @@ func TestLoadRejectsBadInputWithErrorNamingTheProblem(t *testing.T) {
 		{name: "metrics port out of range", yaml: "metrics:\n  address: :-1\n", want: []string{"metrics.address", "0-65535"}},
 		{name: "p2p port out of range", yaml: "p2p:\n  listen: [/ip4/0.0.0.0/tcp/65536]\n", want: []string{"p2p.listen[0]", "multiaddress"}},
 		{name: "p2p without port", yaml: "p2p:\n  listen: [/ip4/0.0.0.0]\n", want: []string{"p2p.listen[0]", "tcp or udp port"}},
-		{name: "data dir without write permission", yaml: "data_dir: " + readOnly + "/node\n", want: []string{"data_dir", "no owner write permission"}},
+		{name: "data dir without write permission", yaml: "data_dir: " + readOnly + "/node\n", want: []string{"data_dir", "no write permission"}},
 		{name: "data dir is a file", yaml: "data_dir: " + notDir + "\n", want: []string{"data_dir", "is not a directory"}},
 		{name: "bad log level", yaml: "log:\n  level: loud\n", want: []string{"log.level", `"loud"`, "debug, info, warn, error"}},
 		{name: "bad log format", yaml: "log:\n  format: xml\n", want: []string{"log.format", "console, json"}},
@@ -276,13 +276,18 @@ func TestCheckDataDir(t *testing.T) {
 	if err := os.Mkdir(readOnly, 0o555); err != nil {
 		t.Fatal(err)
 	}
+	noTraverse := filepath.Join(t.TempDir(), "nx")
+	if err := os.Mkdir(noTraverse, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, dir, want string
 	}{
+		{"writable but not traversable", noTraverse, "no write permission"},
 		{"new dir under writable parent", filepath.Join(t.TempDir(), "a", "b"), ""},
 		{"existing writable dir", t.TempDir(), ""},
-		{"read-only dir", readOnly, "no owner write permission"},
-		{"new dir under read-only parent", filepath.Join(readOnly, "x"), "no owner write permission"},
+		{"read-only dir", readOnly, "no write permission"},
+		{"new dir under read-only parent", filepath.Join(readOnly, "x"), "no write permission"},
 		{"empty", "", "a directory path"},
 	}
 	for _, tt := range tests {

@@ -169,10 +169,11 @@ func CheckDataDir(dir string) error {
 	return p.Problems[0]
 }
 
-// checkDataDir requires data_dir to be an owner-writable directory or, if it
-// does not exist yet, to have an owner-writable existing parent. It inspects
+// checkDataDir requires data_dir to be a directory this process may write to
+// or, if it does not exist yet, to have such an existing parent. It inspects
 // permission bits rather than trying a write so that a directory with u-w is
-// reported even when stinger runs as root (which would mask it).
+// reported even when stinger runs as root (which would mask it), and so that
+// `config check` writes nothing.
 func checkDataDir(p *ValidationError, dir string) {
 	if dir == "" {
 		p.add("data_dir", dir, "a directory path")
@@ -197,8 +198,8 @@ func checkDataDir(p *ValidationError, dir string) {
 			p.add("data_dir", dir, fmt.Sprintf("a directory, but %s is not a directory", path))
 			return
 		}
-		if info.Mode().Perm()&0o200 == 0 {
-			p.add("data_dir", dir, fmt.Sprintf("a writable directory, but %s has mode %04o (no owner write permission)", path, info.Mode().Perm()))
+		if !writableBy(info) {
+			p.add("data_dir", dir, fmt.Sprintf("a writable directory, but %s has mode %04o (no write permission for this user)", path, info.Mode().Perm()))
 		}
 		return
 	}
