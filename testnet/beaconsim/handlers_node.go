@@ -133,4 +133,3 @@ func (s *Simulator) stateFork(epoch phase0.Epoch) *phase0.Fork {
 	}
 	return &phase0.Fork{PreviousVersion: n.ElectraForkVersion, CurrentVersion: n.ElectraForkVersion}
 }
-
