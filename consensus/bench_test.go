@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,11 +15,27 @@ import (
 	"github.com/stingerdvt/stinger/consensus/qbft"
 )
 
+// countingVerifier counts signature checks.
+type countingVerifier struct {
+	consensus.Verifier
+	n atomic.Int64
+}
+
+func (v *countingVerifier) Verify(source int, data, sig []byte) error {
+	v.n.Add(1)
+	return v.Verifier.Verify(source, data, sig)
+}
+
 // benchCluster starts n runners with real signatures, zero network delay and
 // round timers long enough never to fire, and a merged decision channel.
-func benchCluster(b *testing.B, n, keyType int) (*cluster, chan consensus.Decided) {
+func benchCluster(b *testing.B, n, keyType int) (*cluster, chan consensus.Decided, *countingVerifier) {
+	var counter *countingVerifier
 	c := newCluster(b, n, keyType, func(_ int, cfg *consensus.Config) {
 		cfg.Timeout = qbft.IncreasingTimeout(5*time.Second, time.Second)
+		if counter == nil {
+			counter = &countingVerifier{Verifier: cfg.Verifier}
+		}
+		cfg.Verifier = counter
 	})
 	all := make(chan consensus.Decided, 1<<16)
 	for i := range c.decided {
@@ -29,7 +46,7 @@ func benchCluster(b *testing.B, n, keyType int) (*cluster, chan consensus.Decide
 		}(c.decided[i])
 	}
 	c.startAll()
-	return c, all
+	return c, all, counter
 }
 
 func proposeAll(b *testing.B, c *cluster, duty qbft.InstanceID) {
@@ -50,9 +67,9 @@ func BenchmarkDecide(b *testing.B) {
 		name    string
 	}{{4, crypto.Ed25519, "ed25519"}, {7, crypto.Ed25519, "ed25519"}, {10, crypto.Ed25519, "ed25519"}, {13, crypto.Ed25519, "ed25519"}, {4, crypto.Secp256k1, "secp256k1"}} {
 		b.Run(fmt.Sprintf("n=%d/%s", bc.n, bc.name), func(b *testing.B) {
-			c, all := benchCluster(b, bc.n, bc.keyType)
+			c, all, verifies := benchCluster(b, bc.n, bc.keyType)
 			durations := make([]time.Duration, 0, b.N)
-			sent0 := c.net.Sent()
+			sent0, verified0 := c.net.Sent(), verifies.n.Load()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				duty := qbft.InstanceID{Slot: uint64(i), Duty: 1}
@@ -70,6 +87,7 @@ func BenchmarkDecide(b *testing.B) {
 			b.ReportMetric(float64(durations[len(durations)/2].Microseconds()), "p50-µs")
 			b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds()), "p99-µs")
 			b.ReportMetric(float64(c.net.Sent()-sent0)/float64(b.N), "msgs/decision")
+			b.ReportMetric(float64(verifies.n.Load()-verified0)/float64(b.N), "verifies/decision")
 		})
 	}
 }
@@ -78,7 +96,7 @@ func BenchmarkDecide(b *testing.B) {
 // decisions (all four processes decided) per second.
 func BenchmarkThroughput32(b *testing.B) {
 	const inFlight = 32
-	c, all := benchCluster(b, 4, crypto.Ed25519)
+	c, all, _ := benchCluster(b, 4, crypto.Ed25519)
 	slots := make(chan struct{}, inFlight)
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -17,8 +17,10 @@ type benchNet struct {
 	sign  bool
 	privs []ed25519.PrivateKey
 	pubs  []ed25519.PublicKey
-	queue []benchMsg
-	sent  int
+	queue    []benchMsg
+	sent     int
+	signs    int
+	verifies int
 }
 
 type benchMsg struct {
@@ -42,7 +44,11 @@ func newBenchNet(b *testing.B, n int, sign bool) *benchNet {
 }
 
 func (net *benchNet) verify(s *qbft.Signed) bool {
-	return !net.sign || ed25519.Verify(net.pubs[s.Source], s.SigningBytes(), s.Signature)
+	if !net.sign {
+		return true
+	}
+	net.verifies++
+	return ed25519.Verify(net.pubs[s.Source], s.SigningBytes(), s.Signature)
 }
 
 func (net *benchNet) drain(b *testing.B, nodes []*qbft.Instance, i int) {
@@ -50,6 +56,7 @@ func (net *benchNet) drain(b *testing.B, nodes []*qbft.Instance, i int) {
 		for _, m := range nodes[i].Ready().Messages {
 			if net.sign {
 				m.Signature = ed25519.Sign(net.privs[i], m.SigningBytes())
+				net.signs++
 			}
 			for to := 0; to < net.n; to++ {
 				if to != i {
@@ -117,6 +124,10 @@ func BenchmarkStateMachineDecide(b *testing.B) {
 					net.decide(b, uint64(i))
 				}
 				b.ReportMetric(float64(net.sent)/float64(b.N), "msgs/decision")
+				if sign {
+					b.ReportMetric(float64(net.verifies)/float64(b.N), "verifies/decision")
+					b.ReportMetric(float64(net.signs)/float64(b.N), "signs/decision")
+				}
 			})
 		}
 	}
