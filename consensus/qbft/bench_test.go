@@ -13,10 +13,10 @@ import (
 // set every message is ed25519-signed once and every received message and
 // justification verified, as the runner does.
 type benchNet struct {
-	n     int
-	sign  bool
-	privs []ed25519.PrivateKey
-	pubs  []ed25519.PublicKey
+	n        int
+	sign     bool
+	privs    []ed25519.PrivateKey
+	pubs     []ed25519.PublicKey
 	queue    []benchMsg
 	sent     int
 	signs    int
