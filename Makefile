@@ -37,7 +37,7 @@ test: ## go vet, gofmt check, go test -race (the README's test command)
 	$(GO) test -race -count=1 ./...
 
 fmt-check: ## fail if any Go file is not gofmt-formatted
-	@files="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go'))"; \
+	@files="$$(find . \( -name .git -o -name bin -o -name dist -o -name .devnet -o -name node_modules \) -prune -o -name '*.go' -print0 | xargs -0 gofmt -l)"; \
 	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
 
 tools: ## install pinned tools (staticcheck)
