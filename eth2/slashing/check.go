@@ -156,8 +156,11 @@ func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepe
 	if s.maxTgt > tgt && s.minSource < src {
 		for k, val := c.Seek(v.attKey(tgt+1, 0)); k != nil; k, val = c.Next() {
 			_, so, ok, err := v.splitAttKey(k)
-			if err != nil || !ok {
+			if err != nil {
 				return history{}, err
+			}
+			if !ok {
+				break // next validator's keys
 			}
 			if so < src {
 				a, err := record(k, val)
