@@ -7,6 +7,7 @@ import (
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 	bolt "go.etcd.io/bbolt"
+	"go.uber.org/zap"
 )
 
 // MaxInterchangeSize bounds the interchange documents Import reads.
@@ -77,6 +78,9 @@ func (s *Store) ImportInterchange(ctx context.Context, ic *Interchange, strategy
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("import interchange: %w", err)
 	}
+	s.log.Info("imported slashing protection interchange", zap.Stringer("strategy", strategy),
+		zap.Int("validators", sum.Validators), zap.Int("blocks", sum.Blocks),
+		zap.Int("attestations", sum.Attestations), zap.Int("duplicates", sum.Duplicates))
 	return sum, nil
 }
 

@@ -117,7 +117,7 @@ func runModelComparison(t *testing.T, strategy slashing.Strategy, seed uint64) {
 		log = append(log, fmt.Sprintf("%s=%v", describe(o), err == nil))
 		var se *slashing.SlashableError
 		if (err == nil) != want || (err != nil && !errors.As(err, &se)) {
-			t.Fatalf("op %d %s: store says %v, model says safe=%v; signings so far %v", i, describe(o), err, want, log)
+			t.Fatalf("op %d %s: store says %v, model says safe=%v; last signings %v", i, describe(o), err, want, log[max(0, len(log)-20):])
 		}
 		if want {
 			safe++
