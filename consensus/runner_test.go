@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -313,5 +314,73 @@ func TestConfig_ValidateNamesMissingField(t *testing.T) {
 				t.Fatalf("got %v, want an error naming %s", err, tt.name)
 			}
 		})
+	}
+}
+
+// An honest runner never broadcasts a proposal its own validation rejects.
+// A Byzantine leader's invalid value is rejected by the others (counted by
+// reason), who decide a valid value in a later round.
+func TestRunners_InvalidValueFromLeaderRejected(t *testing.T) {
+	duty := qbft.InstanceID{Slot: 13, Duty: 1}
+	leader := leaderOf(4, duty, 1)
+	c := newCluster(t, 4, crypto.Ed25519)
+	for i := 0; i < 4; i++ {
+		if i != leader {
+			c.start(i)
+			c.propose(t, i, duty, fmt.Sprintf("value-%d", i))
+		}
+	}
+	pp := qbft.Envelope{Signed: qbft.Signed{Message: qbft.Message{
+		Type: qbft.MsgPrePrepare, Instance: duty, Round: 1, Source: uint16(leader), ValueHash: qbft.HashValue([]byte("!bad")),
+	}}, Value: []byte("!bad")}
+	pp.Signature, _ = c.privs[leader].Sign(pp.SigningBytes())
+	data, err := pp.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.net.Transport(leader).Broadcast(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		if i == leader {
+			continue
+		}
+		d := c.await(t, i, duty, 5*time.Second)
+		if d.Value[0] == '!' || d.Round < 2 {
+			t.Fatalf("process %d decided %q in round %d", i, d.Value, d.Round)
+		}
+		if sumFamily(t, c.regs[i], "stinger_consensus_invalid_messages_total", "invalid_value") != 1 {
+			t.Fatalf("process %d did not count the invalid value", i)
+		}
+	}
+}
+
+// Many duties at once on n = 7: instances never mix.
+func TestRunners_SevenProcessesManyConcurrentDuties(t *testing.T) {
+	// Production-like round timers: the race detector makes 70 signature
+	// checks per process and duty slow.
+	c := newCluster(t, 7, crypto.Ed25519, func(_ int, cfg *consensus.Config) { cfg.Timeout = consensus.DefaultTimeout })
+	c.startAll()
+	const duties = 10
+	for d := 0; d < duties; d++ {
+		for i := 0; i < 7; i++ {
+			c.propose(t, i, qbft.InstanceID{Slot: uint64(d), Duty: 5}, fmt.Sprintf("d%d-p%d", d, i))
+		}
+	}
+	for i := 0; i < 7; i++ {
+		got := map[uint64]string{}
+		for len(got) < duties {
+			select {
+			case d := <-c.decided[i]:
+				got[d.Duty.Slot] = string(d.Value)
+			case <-time.After(30 * time.Second):
+				t.Fatalf("process %d decided %d of %d duties", i, len(got), duties)
+			}
+		}
+		for slot, v := range got {
+			if prefix := fmt.Sprintf("d%d-", slot); !strings.HasPrefix(v, prefix) {
+				t.Fatalf("process %d: duty %d decided %q, a value of another duty", i, slot, v)
+			}
+		}
 	}
 }
