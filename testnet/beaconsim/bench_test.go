@@ -44,6 +44,7 @@ func BenchmarkSignatureChecks10kValidators(b *testing.B) {
 	cfg.Validators = pks
 	cfg.GenesisTime = genesis
 	cfg.Clock = clock
+	cfg.FuluForkEpoch = beaconsim.FarFutureEpoch // the signing below uses the Electra fork version
 	sim, err := beaconsim.New(cfg, nil)
 	if err != nil {
 		b.Fatal(err)

@@ -78,3 +78,32 @@ func TestChainDoesNotJustifyWithoutTwoThirds(t *testing.T) {
 		t.Errorf("idle scored validators have correct duties: %+v", st.Totals)
 	}
 }
+
+func TestChainCrossesTheFuluForkAndFinalizes(t *testing.T) {
+	clock := &fakeClock{now: testGenesis}
+	cfg := DefaultConfig()
+	cfg.ExtraValidators, cfg.Seed, cfg.GenesisTime, cfg.Clock = 32, 5, testGenesis, clock
+	cfg.FuluForkEpoch = 2
+	sim, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := sim.chain.dataVersion(15); v.String() != "electra" {
+		t.Fatalf("slot 15 is %s, want electra", v)
+	}
+	end := phase0.Slot(5 * sim.chain.preset.SlotsPerEpoch)
+	clock.Set(testGenesis.Add(time.Duration(end) * time.Second))
+	if err := sim.AdvanceTo(end); err != nil {
+		t.Fatal(err)
+	}
+	if v := sim.chain.dataVersion(sim.chain.head.slot); v.String() != "fulu" {
+		t.Errorf("head block is %s, want fulu", v)
+	}
+	f := sim.stateFork(sim.chain.epochOf(sim.chain.head.slot))
+	if f.CurrentVersion != simFuluForkVersion || f.PreviousVersion != simElectraForkVersion || f.Epoch != 2 {
+		t.Errorf("state fork %+v, want electra -> fulu at epoch 2", f)
+	}
+	if st := sim.Stats(); st.FinalizedEpoch < 3 {
+		t.Errorf("finalized epoch %d across the fork, want >= 3", st.FinalizedEpoch)
+	}
+}

@@ -35,7 +35,8 @@ type Config struct {
 	GenesisTime time.Time
 	// GenesisDelay is used when GenesisTime is zero.
 	GenesisDelay time.Duration
-	// FuluForkEpoch schedules Fulu (0: Fulu from genesis); FarFutureEpoch keeps the chain on Electra.
+	// FuluForkEpoch schedules Fulu (0: Fulu from genesis, mainnet's current fork); FarFutureEpoch keeps the
+	// chain on Electra.
 	FuluForkEpoch phase0.Epoch
 	// Builder simulates an external block builder: proposers that registered (register_validator) get
 	// blinded blocks from produce block v3 unless they ask with builder_boost_factor=0.
@@ -44,11 +45,11 @@ type Config struct {
 	Clock Clock
 }
 
-// DefaultConfig returns a one-second-slot minimal-preset chain on Electra listening on loopback.
+// DefaultConfig returns a one-second-slot minimal-preset chain on Fulu listening on loopback.
 func DefaultConfig() Config {
 	return Config{
 		Listen: "127.0.0.1:5052", SlotDuration: time.Second, Preset: "minimal", GenesisDelay: 5 * time.Second,
-		FuluForkEpoch: FarFutureEpoch,
+		FuluForkEpoch: 0,
 	}
 }
 
