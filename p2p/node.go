@@ -108,14 +108,16 @@ func New(cfg Config) (*Node, error) {
 		relays[ai.ID] = true
 		n.relays = append(n.relays, *ai)
 	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
 	if n.host, err = n.newHost(cluster, relays); err != nil {
+		n.cancel()
 		return nil, err
 	}
 	for _, p := range cfg.Peers {
 		if p.ID != n.self {
 			n.host.Peerstore().AddAddrs(p.ID, p.Addrs, peerstore.PermanentAddrTTL)
 			n.host.ConnManager().Protect(p.ID, protectTag)
-			n.metrics.connected.WithLabelValues(n.label(p.ID)).Set(0)
+			n.metrics.connected.WithLabelValues(n.label(p.ID))
 		}
 	}
 	for _, r := range n.relays {
@@ -124,7 +126,11 @@ func New(cfg Config) (*Node, error) {
 	}
 	n.addRelayCircuits()
 	n.host.Network().Notify(&network.NotifyBundle{ConnectedF: n.onConnected, DisconnectedF: n.onDisconnected})
-	n.ctx, n.cancel = context.WithCancel(context.Background())
+	for _, p := range n.others { // connections accepted before Notify took effect
+		if n.connected(p) {
+			n.metrics.connected.WithLabelValues(n.label(p)).Set(1)
+		}
+	}
 	return n, nil
 }
 

@@ -67,10 +67,17 @@ func TestGaterRefusesNonClusterPeerInBothDirections(t *testing.T) {
 		q.stop(0)
 		q.start(t, 0, loopback(t, "/ip4/127.0.0.1/udp/0/quic-v1"))
 		nq := q.nodes[0]
-		cerr := outsider.Connect(ctx, peer.AddrInfo{ID: nq.ID(), Addrs: nq.Host().Addrs()})
+		// A fresh outsider: nq has op0's key, and the first outsider may still believe its
+		// refused TCP connection to op0 is open, in which case Connect would not dial at all.
+		outsider2, err := libp2p.New(libp2p.Identity(testKey(t, 98)), libp2p.NoListenAddrs, libp2p.DisableMetrics())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = outsider2.Close() }()
+		cerr := outsider2.Connect(ctx, peer.AddrInfo{ID: nq.ID(), Addrs: nq.Host().Addrs()})
 		t.Logf("outsider connect over QUIC: %v", cerr)
 		eventually(t, 5*time.Second, func() error {
-			if len(nq.Host().Network().ConnsToPeer(outsider.ID())) != 0 {
+			if len(nq.Host().Network().ConnsToPeer(outsider2.ID())) != 0 {
 				return errors.New("node holds a QUIC connection to the outsider")
 			}
 			if metricValue(t, q.regs[0], "stinger_p2p_refused_connections_total", nil) < 1 {
