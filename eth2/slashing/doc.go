@@ -49,4 +49,27 @@
 // Export writes an EIP-3076 v5 interchange: complete (every record, plus a
 // root-less record at each watermark) or minimal (per validator one block at
 // the highest slot and one attestation at the highest source and target).
+// A minimal export re-imported with either strategy refuses anything at or
+// below those maxima. Caveat: if a minimal import raised a watermark above
+// records signed earlier, a complete export lists those older records too,
+// and an importer that takes the oldest record as its low watermark (as the
+// complete strategy does) would allow the gap between them and the
+// watermark; use the minimal export to move such a history.
+//
+// # Cost
+//
+// A per-validator summary (lowest and highest slot, source and target, and
+// the watermarks) answers the watermark rules in O(1). Attestations are keyed
+// by validator, target and source, so a double-vote check is one seek and the
+// surround checks scan only records with a target between the new source
+// and target, or above the new target: nothing for an attestation at the
+// head of a 10,000-record history. Signing far behind the head scans the
+// records after it.
+//
+// Group commit does not make one caller faster: a lone caller waits for its
+// own fsync. It makes many callers cheap: one transaction and fsync serve
+// every request that arrived while the previous one was being written, and
+// the writer lingers up to WithMaxLinger for stragglers when fewer requests
+// are waiting than in the previous batch. bbolt pages are 1 KiB so that the
+// pages a batch dirties (about one leaf per validator) make a small write.
 package slashing
