@@ -47,6 +47,10 @@ func (s *Store) process(batch []*request) {
 		}
 	}
 	for _, r := range txns {
+		if err := r.ctx.Err(); err != nil {
+			r.resp <- err // never started: nothing applied
+			continue
+		}
 		r.resp <- s.db.Update(r.fn)
 	}
 }

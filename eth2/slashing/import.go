@@ -56,7 +56,11 @@ func (s *Store) Import(ctx context.Context, r io.Reader, strategy Strategy) (Imp
 	return sum, nil
 }
 
-// ImportInterchange applies an already parsed interchange; see Import.
+// ImportInterchange applies an already parsed interchange; see Import. The
+// import runs on the store's writer as one transaction, between two group
+// commits. If ctx ends before it starts, nothing is applied; if ctx ends
+// while it runs, the caller gets ctx's error and the import may still have
+// been applied in full (never in part).
 func (s *Store) ImportInterchange(ctx context.Context, ic *Interchange, strategy Strategy) (ImportSummary, error) {
 	if ic.Metadata.InterchangeFormatVersion != InterchangeFormatVersion {
 		return ImportSummary{}, fmt.Errorf("import interchange: %w: metadata.interchange_format_version is %q, want %q",

@@ -22,14 +22,14 @@ import (
 //
 // Integers are 8-byte big-endian. A record is one flag byte (1 = signing root
 // known) followed by the 32-byte signing root when known.
-var (
-	metaBucket      = []byte("meta")
-	schemaKey       = []byte("schema")
-	summariesBucket = []byte("s")
-	blocksBucket    = []byte("b")
-	attsBucket      = []byte("a")
+const (
+	metaBucket      = "meta"
+	schemaKey       = "schema"
+	summariesBucket = "s"
+	blocksBucket    = "b"
+	attsBucket      = "a"
 	chainPrefix     = "chain/"
-	schemaVersion   = []byte{2}
+	schemaVersion   = "\x02"
 )
 
 const pubkeyLen = len(phase0.BLSPubKey{})
@@ -174,7 +174,7 @@ func chainBuckets(chain *bolt.Bucket) (sums, blocks, atts *bolt.Bucket, err erro
 	if chain == nil {
 		return nil, nil, nil, errors.New("chain bucket missing")
 	}
-	sums, blocks, atts = chain.Bucket(summariesBucket), chain.Bucket(blocksBucket), chain.Bucket(attsBucket)
+	sums, blocks, atts = chain.Bucket([]byte(summariesBucket)), chain.Bucket([]byte(blocksBucket)), chain.Bucket([]byte(attsBucket))
 	if sums == nil || blocks == nil || atts == nil {
 		return nil, nil, nil, errors.New("chain bucket incomplete")
 	}

@@ -1,7 +1,6 @@
 package slashing
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -126,24 +125,24 @@ func Open(path string, gvr phase0.Root, opts ...Option) (*Store, error) {
 }
 
 func (s *Store) initSchema(tx *bolt.Tx) error {
-	meta, err := tx.CreateBucketIfNotExists(metaBucket)
+	meta, err := tx.CreateBucketIfNotExists([]byte(metaBucket))
 	if err != nil {
 		return fmt.Errorf("create meta bucket: %w", err)
 	}
-	switch v := meta.Get(schemaKey); {
+	switch v := meta.Get([]byte(schemaKey)); {
 	case v == nil:
-		if err := meta.Put(schemaKey, schemaVersion); err != nil {
+		if err := meta.Put([]byte(schemaKey), []byte(schemaVersion)); err != nil {
 			return fmt.Errorf("write schema version: %w", err)
 		}
-	case !bytes.Equal(v, schemaVersion):
+	case string(v) != schemaVersion:
 		return fmt.Errorf("schema version %x: this build reads %x", v, schemaVersion)
 	}
 	chain, err := tx.CreateBucketIfNotExists(s.chain)
 	if err != nil {
 		return fmt.Errorf("create chain bucket: %w", err)
 	}
-	for _, name := range [][]byte{summariesBucket, blocksBucket, attsBucket} {
-		if _, err := chain.CreateBucketIfNotExists(name); err != nil {
+	for _, name := range []string{summariesBucket, blocksBucket, attsBucket} {
+		if _, err := chain.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create chain bucket: %w", err)
 		}
 	}
