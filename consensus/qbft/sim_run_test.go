@@ -19,7 +19,7 @@ var (
 // detector slows the simulation about tenfold, so it runs fewer.
 const (
 	defaultSimInstances     = 3000
-	defaultRaceSimInstances = 1000
+	defaultRaceSimInstances = 600
 	longSimInstances        = 50000
 )
 
@@ -55,9 +55,9 @@ func TestSimulation(t *testing.T) {
 }
 
 type simStats struct {
-	runs, decided, withByzantine, withCrashed, messages int
-	rounds                                              map[uint32]int
-	rejected                                            map[string]int
+	runs, decided, withByzantine, withCrashed, overloaded, messages int
+	rounds                                                          map[uint32]int
+	rejected                                                        map[string]int
 }
 
 func runSimulations(t *testing.T, first uint64, count int) {
@@ -83,6 +83,9 @@ func runSimulations(t *testing.T, first uint64, count int) {
 		if sc.crashed > 0 {
 			st.withCrashed++
 		}
+		if sc.overloaded() {
+			st.overloaded++
+		}
 		for k, v := range res.rejected {
 			st.rejected[k] += v
 		}
@@ -96,8 +99,8 @@ func runSimulations(t *testing.T, first uint64, count int) {
 	}
 	for _, n := range slices.Sorted(maps.Keys(stats)) {
 		st := stats[n]
-		t.Logf("n=%d: instances=%d all-decided=%d with-byzantine=%d with-crashed=%d honest-msgs/instance=%d max-round histogram=%s rejected=%s",
-			n, st.runs, st.decided, st.withByzantine, st.withCrashed, st.messages/max(st.runs, 1), histogram(st.rounds), histogram(st.rejected))
+		t.Logf("n=%d: instances=%d all-decided=%d with-byzantine=%d with-crashed=%d beyond-f(safety only)=%d honest-msgs/instance=%d max-round histogram=%s rejected=%s",
+			n, st.runs, st.decided, st.withByzantine, st.withCrashed, st.overloaded, st.messages/max(st.runs, 1), histogram(st.rounds), histogram(st.rejected))
 	}
 }
 
