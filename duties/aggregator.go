@@ -100,9 +100,12 @@ func (a *aggregator) ready(ad *aggDuty, keys []PubKey) map[PubKey]map[uint64]*bl
 			if ps.Root != root || len(parts) == a.threshold {
 				continue
 			}
-			sig, err := bls.SignatureFromBytes(append([]byte(nil), ps.Signature[:]...))
-			if err != nil {
-				continue
+			sig := ps.decoded
+			if sig == nil {
+				var err error
+				if sig, err = bls.SignatureFromBytes(append([]byte(nil), ps.Signature[:]...)); err != nil {
+					continue
+				}
 			}
 			parts[uint64(from)+1] = sig // operator i holds share index i+1
 		}

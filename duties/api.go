@@ -126,3 +126,9 @@ func (p *Pipeline) DutiesHandler() http.Handler {
 		writeJSON(w, http.StatusOK, DutiesResponse{Duties: outs})
 	})
 }
+
+// Outcomes returns the recorded duty outcomes with fromSlot <= slot <= toSlot, of one validator if given
+// (for performance reports and benchmarks).
+func (p *Pipeline) Outcomes(fromSlot, toSlot uint64, validator *PubKey) ([]Outcome, error) {
+	return p.tracker.store.Query(fromSlot, toSlot, validator)
+}

@@ -198,7 +198,9 @@ func (e *exchange) verify(duty Duty, from int, set ParSignedSet) ParSignedSet {
 	}
 	for i, pk := range keys {
 		if !isBad[i] {
-			valid[pk] = set[pk]
+			ps := set[pk]
+			ps.decoded = items[i].Signature
+			valid[pk] = ps
 		}
 	}
 	return valid

@@ -152,10 +152,11 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 				mu.Unlock()
 				return
 			}
+			partial := keys[pk].Sign(msg.Root[:])
 			var sig phase0.BLSSignature
-			copy(sig[:], keys[pk].Sign(msg.Root[:]).Bytes())
+			copy(sig[:], partial.Bytes())
 			mu.Lock()
-			out[pk] = ParSig{Root: msg.Root, Signature: sig}
+			out[pk] = ParSig{Root: msg.Root, Signature: sig, decoded: partial}
 			mu.Unlock()
 		}()
 	}

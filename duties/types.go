@@ -5,6 +5,8 @@ import (
 
 	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
+
+	"github.com/stingerdvt/stinger/eth2/bls"
 )
 
 // DutyType is a kind of validator duty. Its value is the QBFT instance's duty number: never renumber.
@@ -120,6 +122,8 @@ type ParSig struct {
 	Root phase0.Root
 	// Signature is the partial BLS signature with the operator's share.
 	Signature phase0.BLSSignature
+	// decoded caches Signature as a checked curve point (nil until decoded); never sent.
+	decoded *bls.Signature
 }
 
 // ParSignedSet holds one operator's partial signatures of a duty, per validator.
