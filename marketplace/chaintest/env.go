@@ -54,12 +54,38 @@ type Env struct {
 	DAMABI      *bindings.DAM
 	VaultABI    *bindings.TimeLockVault
 	TokenABI    *bindings.TestToken
+
+	lastTx common.Hash
 }
 
 // New starts a simulated backend, funds the accounts and deploys token, registry and factory.
 func New(tb testing.TB) *Env {
 	tb.Helper()
-	e := &Env{
+	e := newEnv(tb)
+	alloc := types.GenesisAlloc{}
+	eth := new(big.Int).Exp(big.NewInt(10), big.NewInt(24), nil)
+	for _, a := range e.Accounts() {
+		alloc[a.Addr] = types.Account{Balance: eth}
+	}
+	e.Backend = simulated.NewBackend(alloc, simulated.WithBlockGasLimit(60_000_000))
+	tb.Cleanup(func() { _ = e.Backend.Close() })
+	e.Client = e.Backend.Client()
+	e.deployAll()
+	return e
+}
+
+// Attach deploys the contracts on a real chain reached through client (e.g. geth --dev). The
+// accounts (Accounts) must already hold ether; transactions are awaited instead of committed.
+func Attach(tb testing.TB, client simulated.Client) *Env {
+	tb.Helper()
+	e := newEnv(tb)
+	e.Client = client
+	e.deployAll()
+	return e
+}
+
+func newEnv(tb testing.TB) *Env {
+	return &Env{
 		TB:           tb,
 		Governance:   NewAccount("governance"),
 		Manager:      NewAccount("manager"),
@@ -74,14 +100,11 @@ func New(tb testing.TB) *Env {
 		VaultABI:     bindings.NewTimeLockVault(),
 		TokenABI:     bindings.NewTestToken(),
 	}
-	alloc := types.GenesisAlloc{}
-	eth := new(big.Int).Exp(big.NewInt(10), big.NewInt(24), nil)
-	for _, a := range e.Accounts() {
-		alloc[a.Addr] = types.Account{Balance: eth}
-	}
-	e.Backend = simulated.NewBackend(alloc, simulated.WithBlockGasLimit(60_000_000))
-	tb.Cleanup(func() { _ = e.Backend.Close() })
-	e.Client = e.Backend.Client()
+}
+
+func (e *Env) deployAll() {
+	tb := e.TB
+	tb.Helper()
 	id, err := e.Client.ChainID(context.Background())
 	if err != nil {
 		tb.Fatalf("chain id: %v", err)
@@ -89,14 +112,13 @@ func New(tb testing.TB) *Env {
 	e.ChainID = id
 	e.Token = e.Deploy(e.Governance, bindings.TestTokenMetaData.Bin, e.TokenABI.PackConstructor("Test", "TST"))
 	e.Registry = e.Deploy(e.Governance, bindings.NetworkRegistryMetaData.Bin, e.RegistryABI.PackConstructor(e.Governance.Addr))
-	head, err := e.Client.BlockNumber(context.Background())
+	r, err := e.Client.TransactionReceipt(context.Background(), e.lastTx)
 	if err != nil {
-		tb.Fatalf("block number: %v", err)
+		tb.Fatalf("registry receipt: %v", err)
 	}
-	e.DeployBlock = head
+	e.DeployBlock = r.BlockNumber.Uint64()
 	e.Factory = e.Deploy(e.Governance, bindings.DAMFactoryMetaData.Bin, e.FactoryABI.PackConstructor(e.Registry))
 	e.MustSend(e.Governance, e.Registry, e.RegistryABI.PackSetAssetWhitelisted(e.Token, true))
-	return e
 }
 
 // Accounts lists every test account.
@@ -118,8 +140,7 @@ func (e *Env) Deploy(from Account, bin string, ctorArgs []byte) common.Address {
 	if err != nil {
 		e.TB.Fatalf("deploy: %v", err)
 	}
-	e.Backend.Commit()
-	e.receipt(tx)
+	e.mine(tx)
 	return addr
 }
 
@@ -132,8 +153,7 @@ func (e *Env) Send(from Account, to common.Address, data []byte) (*types.Receipt
 	if err != nil {
 		return nil, err
 	}
-	e.Backend.Commit()
-	return e.receipt(tx), nil
+	return e.mine(tx), nil
 }
 
 // MustSend is Send that fails the test on error.
@@ -157,9 +177,22 @@ func (e *Env) Call(to common.Address, data []byte) []byte {
 	return out
 }
 
-func (e *Env) receipt(tx *types.Transaction) *types.Receipt {
+// mine commits a block on the simulated backend, or waits for the real chain to include tx.
+func (e *Env) mine(tx *types.Transaction) *types.Receipt {
 	e.TB.Helper()
-	r, err := e.Client.TransactionReceipt(context.Background(), tx.Hash())
+	e.lastTx = tx.Hash()
+	var (
+		r   *types.Receipt
+		err error
+	)
+	if e.Backend != nil {
+		e.Backend.Commit()
+		r, err = e.Client.TransactionReceipt(context.Background(), tx.Hash())
+	} else {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		r, err = bind.WaitMined(ctx, e.Client, tx.Hash())
+		cancel()
+	}
 	if err != nil {
 		e.TB.Fatalf("receipt of %s: %v", tx.Hash(), err)
 	}
