@@ -278,3 +278,21 @@ func (c *chain) weighJustificationAndFinalization(current phase0.Epoch, total, p
 	}
 	return c.finalized != before
 }
+
+// rightVote reports whether data votes for the chain's target checkpoint with the justified source that
+// process_attestation requires for its target epoch.
+func (c *chain) rightVote(data *phase0.AttestationData) bool {
+	target := data.Target.Epoch
+	if data.Target.Root != c.checkpointRoot(target) {
+		return false
+	}
+	current := c.epochOf(c.processedSlot)
+	switch {
+	case target == current:
+		return *data.Source == c.currentJustified
+	case target+1 == current:
+		return *data.Source == c.previousJustified
+	default:
+		return false
+	}
+}

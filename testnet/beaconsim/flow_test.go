@@ -216,7 +216,7 @@ func TestValidatorFlowThroughGoEth2Client(t *testing.T) {
 			}
 			for dt, n := range performed {
 				c := st.ByType[dt]
-				if c.Correct != uint64(n) || c.Missed != 0 || c.Late != 0 || c.Slashable != 0 {
+				if c.Correct != uint64(n) || c.Missed != 0 || c.Late != 0 || c.Slashable != 0 || c.Incorrect != 0 {
 					t.Errorf("%s: %+v, want %d correct and nothing missed, late or slashable", dt, c, n)
 				}
 			}

@@ -212,8 +212,8 @@ func (s *Simulator) acceptAttestations(verified []pendingAttestation, bad map[in
 		}
 		s.pools.addAttestation(p.dataRoot, p.att.Data, p.att.CommitteeIndex, p.position, p.sig)
 		slot := p.att.Data.Slot
-		s.score.perform(dutyKey{typ: DutyAttestation, validator: vi, slot: slot}, current,
-			slot+phase0.Slot(s.chain.preset.SlotsPerEpoch))
+		s.score.performVote(dutyKey{typ: DutyAttestation, validator: vi, slot: slot}, current,
+			slot+phase0.Slot(s.chain.preset.SlotsPerEpoch), s.chain.rightVote(p.att.Data))
 	}
 	return failures
 }

@@ -38,6 +38,9 @@ type Counters struct {
 	Late              uint64 `json:"late"`
 	InvalidSignatures uint64 `json:"invalid_signatures"`
 	Slashable         uint64 `json:"slashable"`
+	// Incorrect counts duties performed in time with a valid signature but a wrong vote (an attestation
+	// whose source or target is not the chain's); they are neither correct nor late.
+	Incorrect uint64 `json:"incorrect"`
 }
 
 func (c *Counters) add(o Counters) {
@@ -47,6 +50,7 @@ func (c *Counters) add(o Counters) {
 	c.Late += o.Late
 	c.InvalidSignatures += o.InvalidSignatures
 	c.Slashable += o.Slashable
+	c.Incorrect += o.Incorrect
 }
 
 // ValidatorStats is one scored validator's counters, in total and per duty type.
@@ -121,6 +125,11 @@ func (s *scorer) expect(k dutyKey, deadline phase0.Slot) {
 // slot, late after it. A duty performed twice counts once. Unscheduled duties (an aggregation without a
 // subscription) are registered on the fly.
 func (s *scorer) perform(k dutyKey, received, deadline phase0.Slot) {
+	s.performVote(k, received, deadline, true)
+}
+
+// performVote is perform for a vote that may be wrong (rightVote false): then it counts as incorrect.
+func (s *scorer) performVote(k dutyKey, received, deadline phase0.Slot, rightVote bool) {
 	if !s.tracked[k.validator] {
 		return
 	}
@@ -130,9 +139,12 @@ func (s *scorer) perform(k dutyKey, received, deadline phase0.Slot) {
 		return
 	}
 	d.done = true
-	if received <= k.slot {
+	switch {
+	case !rightVote:
+		s.counters[k.validator][k.typ].Incorrect++
+	case received <= k.slot:
 		s.counters[k.validator][k.typ].Correct++
-	} else {
+	default:
 		s.counters[k.validator][k.typ].Late++
 	}
 }
@@ -198,17 +210,17 @@ func FormatScore(w io.Writer, st Stats) error {
 	fmt.Fprintf(tw, "head slot\t%d\tjustified epoch\t%d\tfinalized epoch\t%d\tsignature checks\t%d\t\n",
 		st.HeadSlot, st.JustifiedEpoch, st.FinalizedEpoch, st.SignatureChecks)
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t")
-	fmt.Fprintln(tw, "duty\texpected\tcorrect\tlate\tmissed\tinvalid sigs\tslashable\t")
+	fmt.Fprintln(tw, "duty\texpected\tcorrect\tlate\tmissed\tincorrect\tinvalid sigs\tslashable\t")
 	row := func(name string, c Counters) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, c.Expected, c.Correct, c.Late, c.Missed,
-			c.InvalidSignatures, c.Slashable)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, c.Expected, c.Correct, c.Late, c.Missed,
+			c.Incorrect, c.InvalidSignatures, c.Slashable)
 	}
 	for _, t := range scoredTypes {
 		row(string(t), st.ByType[t])
 	}
 	row("total", st.Totals)
 	fmt.Fprintln(tw, "\t\t\t\t\t\t\t")
-	fmt.Fprintln(tw, "validator\texpected\tcorrect\tlate\tmissed\tinvalid sigs\tslashable\t")
+	fmt.Fprintln(tw, "validator\texpected\tcorrect\tlate\tmissed\tincorrect\tinvalid sigs\tslashable\t")
 	keys := make([]string, 0, len(st.Validators))
 	for k := range st.Validators {
 		keys = append(keys, k)

@@ -98,6 +98,9 @@ func TestSlashableSubmissionsAreRejectedAndScored(t *testing.T) {
 	if got := st.ByType[beaconsim.DutyAttestation].Slashable; got != 2 {
 		t.Errorf("attestation slashable %d, want 2", got)
 	}
+	if got := st.ByType[beaconsim.DutyAttestation].Incorrect; got != 1 {
+		t.Errorf("attestation incorrect %d, want 1 (the accepted 1->2 vote has the wrong source)", got)
+	}
 	if got := st.ByType[beaconsim.DutyProposal].Slashable; got != 1 {
 		t.Errorf("proposal slashable %d, want 1", got)
 	}
