@@ -6,4 +6,12 @@
 //
 // The cluster file is JSON: {"lock_hash": "<hex>", "peers": [{"name": "op0", "peer_id": "16Uiu2…",
 // "addrs": ["/ip4/…/tcp/3610"]}, …]}. The operator key is <data-dir>/operator.key (see cluster).
+//
+// With --relay it runs a circuit relay v2 server instead (p2p.NewRelay with default limits) on
+// --listen, using <data-dir>/operator.key as the relay's identity:
+//
+//	p2pnode --relay --data-dir DIR --listen /ip4/0.0.0.0/tcp/3640
+//
+// The e2e tests (go test -tags e2e ./cmd/p2pnode) build this command and run 4 operators as
+// separate processes, and a relay with two dial-only operators.
 package main

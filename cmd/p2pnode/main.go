@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
@@ -42,38 +43,60 @@ func main() {
 	}
 }
 
+// flags are the command line options.
+type flags struct {
+	dataDir, clusterPath, listen, external, relays, apiAddr string
+	pingInterval                                            time.Duration
+	relay                                                   bool
+}
+
 func run() error {
-	dataDir := flag.String("data-dir", ".", "directory holding operator.key")
-	clusterPath := flag.String("cluster", "cluster-peers.json", "cluster peers file (JSON)")
-	listen := flag.String("listen", "/ip4/0.0.0.0/tcp/3610,/ip4/0.0.0.0/udp/3610/quic-v1", "comma-separated listen multiaddrs")
-	external := flag.String("external", "", "comma-separated advertised multiaddrs (default: listen addresses)")
-	relays := flag.String("relays", "", "comma-separated relay multiaddrs ending in /p2p/<id>")
-	apiAddr := flag.String("api", "127.0.0.1:3620", "node API listen address (GET /v1/peers, /metrics)")
-	pingInterval := flag.Duration("ping-interval", 10*time.Second, "peer ping interval")
+	var f flags
+	flag.StringVar(&f.dataDir, "data-dir", ".", "directory holding operator.key")
+	flag.StringVar(&f.clusterPath, "cluster", "cluster-peers.json", "cluster peers file (JSON)")
+	flag.StringVar(&f.listen, "listen", "/ip4/0.0.0.0/tcp/3610,/ip4/0.0.0.0/udp/3610/quic-v1", "comma-separated listen multiaddrs (empty: dial only)")
+	flag.StringVar(&f.external, "external", "", "comma-separated advertised multiaddrs (default: listen addresses)")
+	flag.StringVar(&f.relays, "relays", "", "comma-separated relay multiaddrs ending in /p2p/<id>")
+	flag.StringVar(&f.apiAddr, "api", "127.0.0.1:3620", "node API listen address (GET /v1/peers, /metrics)")
+	flag.DurationVar(&f.pingInterval, "ping-interval", 10*time.Second, "peer ping interval")
+	flag.BoolVar(&f.relay, "relay", false, "run a circuit relay v2 server instead of a cluster node (uses --data-dir, --listen, --external)")
 	flag.Parse()
 
 	log, err := zap.NewProduction()
 	if err != nil {
 		return fmt.Errorf("create logger: %w", err)
 	}
-	id, err := cluster.LoadIdentity(*dataDir)
+	id, err := cluster.LoadIdentity(f.dataDir)
 	if err != nil {
 		return err
 	}
-	cfg := p2p.DefaultConfig()
-	cfg.Key, cfg.Logger, cfg.PingInterval = id.Key, log, *pingInterval
-	if cfg.Peers, cfg.LockHash, err = loadCluster(*clusterPath); err != nil {
-		return err
-	}
-	if cfg.ListenAddrs, err = p2p.ParseMultiaddrs(splitList(*listen)); err != nil {
+	listen, err := p2p.ParseMultiaddrs(splitList(f.listen))
+	if err != nil {
 		return fmt.Errorf("--listen: %w", err)
 	}
-	if cfg.ExternalAddrs, err = p2p.ParseMultiaddrs(splitList(*external)); err != nil {
+	external, err := p2p.ParseMultiaddrs(splitList(f.external))
+	if err != nil {
 		return fmt.Errorf("--external: %w", err)
 	}
-	if cfg.Relays, err = p2p.ParseMultiaddrs(splitList(*relays)); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if f.relay {
+		return runRelay(ctx, log, id, listen, external)
+	}
+	cfg := p2p.DefaultConfig()
+	cfg.Key, cfg.Logger, cfg.PingInterval = id.Key, log, f.pingInterval
+	cfg.ListenAddrs, cfg.ExternalAddrs = listen, external
+	if cfg.Peers, cfg.LockHash, err = loadCluster(f.clusterPath); err != nil {
+		return err
+	}
+	if cfg.Relays, err = p2p.ParseMultiaddrs(splitList(f.relays)); err != nil {
 		return fmt.Errorf("--relays: %w", err)
 	}
+	return runNode(ctx, log, cfg, f.apiAddr)
+}
+
+// runNode runs the cluster node and its API until ctx ends.
+func runNode(ctx context.Context, log *zap.Logger, cfg p2p.Config, apiAddr string) error {
 	reg := prometheus.NewRegistry()
 	cfg.Registerer = reg
 	node, err := p2p.New(cfg)
@@ -83,11 +106,9 @@ func run() error {
 	defer func() { _ = node.Close() }()
 	log.Info("p2p node started", zap.Stringer("peer_id", node.ID()), zap.Any("addrs", node.Addrs()))
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ln, err := net.Listen("tcp", *apiAddr)
+	ln, err := net.Listen("tcp", apiAddr)
 	if err != nil {
-		return fmt.Errorf("listen on --api %s: %w", *apiAddr, err)
+		return fmt.Errorf("listen on --api %s: %w", apiAddr, err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(p2p.PeersPath, node.PeersHandler())
@@ -104,6 +125,19 @@ func run() error {
 		return fmt.Errorf("serve node API: %w", err)
 	}
 	return runErr
+}
+
+// runRelay runs a circuit relay v2 server with the default limits until ctx ends.
+func runRelay(ctx context.Context, log *zap.Logger, id *cluster.Identity, listen, external []ma.Multiaddr) error {
+	cfg := p2p.DefaultRelayConfig()
+	cfg.Key, cfg.ListenAddrs, cfg.ExternalAddrs = id.Key, listen, external
+	r, err := p2p.NewRelay(cfg)
+	if err != nil {
+		return err
+	}
+	log.Info("relay started", zap.Stringer("peer_id", r.ID()), zap.Any("addrs", r.Addrs()))
+	<-ctx.Done()
+	return r.Close()
 }
 
 func splitList(s string) []string {
