@@ -26,6 +26,9 @@ func seedHistory(tb testing.TB, s *Store, pubkeys []phase0.BLSPubKey) {
 			if err != nil {
 				return err
 			}
+			if err := v.ensureID(); err != nil {
+				return err
+			}
 			v.atts.FillPercent, v.blocks.FillPercent = 0.95, 0.95
 			for t := uint64(1); t <= benchHistory; t++ {
 				root := phase0.Root{byte(t), byte(t >> 8), 1}

@@ -1,7 +1,6 @@
 package slashing
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,15 +11,18 @@ import (
 
 // On-disk layout (bbolt). Keys of all validators share three flat buckets,
 // so recording one message dirties about one leaf page of its own plus
-// branch pages shared with the rest of the batch:
+// branch pages shared with the rest of the batch. Records are keyed by a
+// 4-byte validator id (assigned from 1 on first write, kept in the summary)
+// rather than the 48-byte public key, which keeps branch pages wide:
 //
-//	"meta"                        {"schema": 1}
+//	"meta"                        {"schema": 3}
 //	"chain/" + gvr (32 bytes)     one bucket per genesis validators root, holding:
-//	  "s": pubkey                 summary (see summary.encode)
-//	  "b": pubkey‖slot            block record
-//	  "a": pubkey‖target‖source   attestation record, sorted by target
+//	  "next"                      next validator id (4 bytes)
+//	  "s": pubkey                 summary with the validator id (see summary.encode)
+//	  "b": id‖slot                block record
+//	  "a": id‖target‖source       attestation record, sorted by target
 //
-// Integers are 8-byte big-endian. A record is one flag byte (1 = signing root
+// Integers are big-endian. A record is one flag byte (1 = signing root
 // known) followed by the 32-byte signing root when known.
 const (
 	metaBucket      = "meta"
@@ -29,10 +31,11 @@ const (
 	blocksBucket    = "b"
 	attsBucket      = "a"
 	chainPrefix     = "chain/"
-	schemaVersion   = "\x02"
+	nextIDKey       = "next"
+	schemaVersion   = "\x03"
 )
 
-const pubkeyLen = len(phase0.BLSPubKey{})
+const idLen = 4
 
 func chainBucketName(gvr phase0.Root) []byte { return append([]byte(chainPrefix), gvr[:]...) }
 
@@ -49,9 +52,10 @@ type summary struct {
 	wmSlot             uint64
 	wmAttSet           bool
 	wmSource, wmTarget uint64
+	id                 uint32 // 0: none assigned yet (no records)
 }
 
-const summaryLen = 1 + 9*8
+const summaryLen = 1 + 9*8 + idLen
 
 func (s summary) encode() []byte {
 	b := make([]byte, summaryLen)
@@ -65,6 +69,7 @@ func (s summary) encode() []byte {
 	for i, v := range []uint64{s.minSlot, s.maxSlot, s.minSource, s.maxSrc, s.minTarget, s.maxTgt, s.wmSlot, s.wmSource, s.wmTarget} {
 		binary.BigEndian.PutUint64(b[1+8*i:], v)
 	}
+	binary.BigEndian.PutUint32(b[1+9*8:], s.id)
 	return b
 }
 
@@ -76,7 +81,7 @@ func decodeSummary(b []byte) (summary, error) {
 	return summary{
 		hasBlocks: b[0]&1 != 0, hasAtts: b[0]&2 != 0, wmBlockSet: b[0]&4 != 0, wmAttSet: b[0]&8 != 0,
 		minSlot: u(0), maxSlot: u(1), minSource: u(2), maxSrc: u(3), minTarget: u(4), maxTgt: u(5),
-		wmSlot: u(6), wmSource: u(7), wmTarget: u(8),
+		wmSlot: u(6), wmSource: u(7), wmTarget: u(8), id: binary.BigEndian.Uint32(b[1+9*8:]),
 	}, nil
 }
 
@@ -97,36 +102,43 @@ func (s *summary) addAttestation(src, tgt uint64) {
 	s.minTarget, s.maxTgt = min(s.minTarget, tgt), max(s.maxTgt, tgt)
 }
 
+func (v *validator) prefix(n int) []byte {
+	return binary.BigEndian.AppendUint32(make([]byte, 0, idLen+n), v.sum.id)
+}
+
 func (v *validator) slotKey(slot uint64) []byte {
-	return binary.BigEndian.AppendUint64(append(make([]byte, 0, pubkeyLen+8), v.pubkey[:]...), slot)
+	return binary.BigEndian.AppendUint64(v.prefix(8), slot)
 }
 
 func (v *validator) attKey(tgt, src uint64) []byte {
-	k := append(make([]byte, 0, pubkeyLen+16), v.pubkey[:]...)
-	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, tgt), src)
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(v.prefix(16), tgt), src)
+}
+
+func (v *validator) owns(k []byte) bool {
+	return v.sum.id != 0 && len(k) >= idLen && binary.BigEndian.Uint32(k) == v.sum.id
 }
 
 // splitAttKey returns target and source of v's attestation key k; ok is false
 // when k belongs to another validator (the end of a scan).
 func (v *validator) splitAttKey(k []byte) (tgt, src uint64, ok bool, err error) {
-	if len(k) < pubkeyLen || !bytes.Equal(k[:pubkeyLen], v.pubkey[:]) {
+	if !v.owns(k) {
 		return 0, 0, false, nil
 	}
-	if len(k) != pubkeyLen+16 {
-		return 0, 0, false, fmt.Errorf("decode attestation key: %d bytes, want %d", len(k), pubkeyLen+16)
+	if len(k) != idLen+16 {
+		return 0, 0, false, fmt.Errorf("decode attestation key: %d bytes, want %d", len(k), idLen+16)
 	}
-	return binary.BigEndian.Uint64(k[pubkeyLen:]), binary.BigEndian.Uint64(k[pubkeyLen+8:]), true, nil
+	return binary.BigEndian.Uint64(k[idLen:]), binary.BigEndian.Uint64(k[idLen+8:]), true, nil
 }
 
 // splitSlotKey is splitAttKey for block keys.
 func (v *validator) splitSlotKey(k []byte) (slot uint64, ok bool, err error) {
-	if len(k) < pubkeyLen || !bytes.Equal(k[:pubkeyLen], v.pubkey[:]) {
+	if !v.owns(k) {
 		return 0, false, nil
 	}
-	if len(k) != pubkeyLen+8 {
-		return 0, false, fmt.Errorf("decode block key: %d bytes, want %d", len(k), pubkeyLen+8)
+	if len(k) != idLen+8 {
+		return 0, false, fmt.Errorf("decode block key: %d bytes, want %d", len(k), idLen+8)
 	}
-	return binary.BigEndian.Uint64(k[pubkeyLen:]), true, nil
+	return binary.BigEndian.Uint64(k[idLen:]), true, nil
 }
 
 func encodeRecord(root *phase0.Root) []byte {
@@ -163,6 +175,7 @@ func sameRoot(a, b *phase0.Root) bool { return a != nil && b != nil && *a == *b 
 // validator is a view of one validator's history inside a transaction.
 type validator struct {
 	pubkey phase0.BLSPubKey
+	chain  *bolt.Bucket
 	sums   *bolt.Bucket
 	blocks *bolt.Bucket
 	atts   *bolt.Bucket
@@ -186,7 +199,7 @@ func loadValidator(chain *bolt.Bucket, pubkey phase0.BLSPubKey) (*validator, err
 	if err != nil {
 		return nil, err
 	}
-	v := &validator{pubkey: pubkey, sums: sums, blocks: blocks, atts: atts}
+	v := &validator{pubkey: pubkey, chain: chain, sums: sums, blocks: blocks, atts: atts}
 	if raw := sums.Get(pubkey[:]); raw != nil {
 		s, err := decodeSummary(raw)
 		if err != nil {
@@ -197,7 +210,33 @@ func loadValidator(chain *bolt.Bucket, pubkey phase0.BLSPubKey) (*validator, err
 	return v, nil
 }
 
+// ensureID assigns the validator an id on its first write (ids start at 1,
+// so keys of id 0 never exist).
+func (v *validator) ensureID() error {
+	if v.sum.id != 0 {
+		return nil
+	}
+	next := uint32(1)
+	if raw := v.chain.Get([]byte(nextIDKey)); raw != nil {
+		if len(raw) != idLen {
+			return fmt.Errorf("decode next validator id: %d bytes", len(raw))
+		}
+		next = binary.BigEndian.Uint32(raw)
+	}
+	if next == 0 {
+		return errors.New("validator ids exhausted")
+	}
+	if err := v.chain.Put([]byte(nextIDKey), binary.BigEndian.AppendUint32(nil, next+1)); err != nil {
+		return fmt.Errorf("write next validator id: %w", err)
+	}
+	v.sum.id = next
+	return nil
+}
+
 func (v *validator) saveSummary() error {
+	if err := v.ensureID(); err != nil {
+		return err
+	}
 	if err := v.sums.Put(v.pubkey[:], v.sum.encode()); err != nil {
 		return fmt.Errorf("write validator summary: %w", err)
 	}
@@ -205,6 +244,9 @@ func (v *validator) saveSummary() error {
 }
 
 func (v *validator) putBlock(slot uint64, root *phase0.Root) error {
+	if err := v.ensureID(); err != nil {
+		return err
+	}
 	if err := v.blocks.Put(v.slotKey(slot), encodeRecord(root)); err != nil {
 		return fmt.Errorf("write block record: %w", err)
 	}
@@ -213,6 +255,9 @@ func (v *validator) putBlock(slot uint64, root *phase0.Root) error {
 }
 
 func (v *validator) putAttestation(src, tgt uint64, root *phase0.Root) error {
+	if err := v.ensureID(); err != nil {
+		return err
+	}
 	if err := v.atts.Put(v.attKey(tgt, src), encodeRecord(root)); err != nil {
 		return fmt.Errorf("write attestation record: %w", err)
 	}
