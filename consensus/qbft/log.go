@@ -58,8 +58,7 @@ func (in *Instance) accept(e *Envelope) error {
 		if ahead {
 			return fmt.Errorf("%w: round %d, current %d", ErrFutureRound, r, ri)
 		}
-		rl := in.roundLog(r)
-		if rl.prePrepare != nil {
+		if rl := in.log[r]; rl != nil && rl.prePrepare != nil {
 			if rl.prePrepare.Message == e.Message {
 				return nil
 			}
@@ -71,7 +70,7 @@ func (in *Instance) accept(e *Envelope) error {
 		if err := in.cfg.CheckValue(e.Value); err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalidValue, err)
 		}
-		rl.prePrepare = e
+		in.roundLog(r).prePrepare = e
 		in.values[e.ValueHash] = e.Value
 	case MsgPrepare:
 		if r < ri {
@@ -96,11 +95,7 @@ func (in *Instance) accept(e *Envelope) error {
 // acceptRoundChange stores a justified ROUND-CHANGE: in the round log when
 // inWindow, and as its source's highest ROUND-CHANGE for the f+1 rule.
 func (in *Instance) acceptRoundChange(e *Envelope, inWindow bool) error {
-	if inWindow {
-		rl := in.roundLog(e.Round)
-		if rl.roundChanges == nil {
-			rl.roundChanges = make([]*Envelope, in.cfg.N)
-		}
+	if rl := in.log[e.Round]; inWindow && rl != nil && rl.roundChanges != nil {
 		if old := rl.roundChanges[e.Source]; old != nil {
 			if old.Message == e.Message {
 				return nil
@@ -112,7 +107,11 @@ func (in *Instance) acceptRoundChange(e *Envelope, inWindow bool) error {
 		return err
 	}
 	if inWindow {
-		in.log[e.Round].roundChanges[e.Source] = e
+		rl := in.roundLog(e.Round)
+		if rl.roundChanges == nil {
+			rl.roundChanges = make([]*Envelope, in.cfg.N)
+		}
+		rl.roundChanges[e.Source] = e
 	}
 	if h := in.highestRC[e.Source]; h == nil || h.Round < e.Round {
 		in.highestRC[e.Source] = e
