@@ -37,9 +37,24 @@
 // and the round timer ([Config].Timeout, growing with the round) are
 // injected. Values are opaque bytes identified by their SHA-256 [Hash].
 //
-// Departures from the paper's pseudocode, each safe by the paper's lemmas:
-// a quorum of COMMITs for the same round and value decides in any round (it
-// is a decision certificate), which also lets a lagging process decide from a
-// DECIDED message carrying such a certificate; a decided process answers
-// ROUND-CHANGEs with a DECIDED message.
+// Choices where the pseudocode leaves room, and departures from it, each
+// safe by the paper's lemmas:
+//
+//   - A quorum of COMMITs for one round and value decides in any round (it
+//     is a decision certificate); this also lets a lagging process decide
+//     from a DECIDED message carrying such a certificate. A decided process
+//     answers ROUND-CHANGEs with a DECIDED message.
+//   - For the f+1 ROUND-CHANGE rule, Frc is built from each source's highest
+//     ROUND-CHANGE, taking the f+1 highest, so the round moved to (the
+//     smallest in Frc) has been reached by at least one correct process.
+//   - Messages for future rounds (up to MaxRoundsAhead) are kept and the
+//     rules re-evaluated when the round changes; a quorum of PREPAREs leads
+//     to COMMIT only once the value's bytes are known (from its PRE-PREPARE
+//     or a ROUND-CHANGE), so that they can be re-proposed later.
+//   - Only the first message per source, type and round counts; a different
+//     second one is rejected as an equivocation.
+//
+// [Instance.Ignored] tells a caller which messages cannot matter any more
+// (stale, duplicate, or after the decision), so it can skip their signature
+// checks.
 package qbft
