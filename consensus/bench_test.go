@@ -3,6 +3,7 @@ package consensus_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/stingerdvt/stinger/consensus"
 	"github.com/stingerdvt/stinger/consensus/qbft"
@@ -27,11 +29,25 @@ func (v *countingVerifier) Verify(source int, data, sig []byte) error {
 }
 
 // benchCluster starts n runners with real signatures, zero network delay and
-// round timers long enough never to fire, and a merged decision channel.
-func benchCluster(b *testing.B, n, keyType int) (*cluster, chan consensus.Decided, *countingVerifier) {
+// round timers long enough never to fire, and a merged decision channel;
+// bolted gives each a bbolt store on disk (an fsync per state change)
+// instead of memory.
+func benchCluster(b *testing.B, n, keyType int, bolted bool) (*cluster, chan consensus.Decided, *countingVerifier) {
 	var counter *countingVerifier
-	c := newCluster(b, n, keyType, func(_ int, cfg *consensus.Config) {
+	c := newCluster(b, n, keyType, func(i int, cfg *consensus.Config) {
 		cfg.Timeout = qbft.IncreasingTimeout(5*time.Second, time.Second)
+		if bolted {
+			db, err := bolt.Open(filepath.Join(b.TempDir(), fmt.Sprintf("p%d.db", i)), 0o600, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { _ = db.Close() })
+			store, err := consensus.NewBoltStore(db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg.Store = store
+		}
 		if counter == nil {
 			counter = &countingVerifier{Verifier: cfg.Verifier}
 		}
@@ -65,9 +81,13 @@ func BenchmarkDecide(b *testing.B) {
 		n       int
 		keyType int
 		name    string
-	}{{4, crypto.Ed25519, "ed25519"}, {7, crypto.Ed25519, "ed25519"}, {10, crypto.Ed25519, "ed25519"}, {13, crypto.Ed25519, "ed25519"}, {4, crypto.Secp256k1, "secp256k1"}} {
+		bolt    bool
+	}{
+		{4, crypto.Ed25519, "ed25519", false}, {7, crypto.Ed25519, "ed25519", false}, {10, crypto.Ed25519, "ed25519", false},
+		{13, crypto.Ed25519, "ed25519", false}, {4, crypto.Secp256k1, "secp256k1", false}, {4, crypto.Ed25519, "ed25519+bbolt", true},
+	} {
 		b.Run(fmt.Sprintf("n=%d/%s", bc.n, bc.name), func(b *testing.B) {
-			c, all, verifies := benchCluster(b, bc.n, bc.keyType)
+			c, all, verifies := benchCluster(b, bc.n, bc.keyType, bc.bolt)
 			durations := make([]time.Duration, 0, b.N)
 			sent0, verified0 := c.net.Sent(), verifies.n.Load()
 			b.ResetTimer()
@@ -100,7 +120,7 @@ func BenchmarkDecide(b *testing.B) {
 // decisions (all four processes decided) per second.
 func BenchmarkThroughput32(b *testing.B) {
 	const inFlight = 32
-	c, all, _ := benchCluster(b, 4, crypto.Ed25519)
+	c, all, _ := benchCluster(b, 4, crypto.Ed25519, false)
 	slots := make(chan struct{}, inFlight)
 	var wg sync.WaitGroup
 	wg.Add(1)
