@@ -2,6 +2,7 @@ package p2p
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -25,7 +26,8 @@ import (
 // no unknown fields or trailing bytes. A standard protobuf decoder reads our envelopes; our
 // decoder accepts only this canonical form, so one message has exactly one encoding.
 //
-// The signature covers signingDomain followed by the canonical encoding of fields 1..5.
+// The signature covers signingDomain followed by SHA-256 of the canonical encoding of fields
+// 1..5 (hashing streams the payload, so no copy of a large payload is made to sign or verify).
 
 // Envelope kinds.
 const (
@@ -93,10 +95,13 @@ func (e *Envelope) Verify() error {
 	return nil
 }
 
+// signingBytes is what the sender signs: the domain and the digest of fields 1..5.
 func (e *Envelope) signingBytes() []byte {
-	b := make([]byte, 0, len(signingDomain)+e.unsignedSize())
-	b = append(b, signingDomain...)
-	return e.appendUnsigned(b)
+	h := sha256.New()
+	var hdr [2*maxProtocolIDLen + maxLockHashLen + maxSenderLen]byte
+	h.Write(e.appendHeader(hdr[:0]))
+	h.Write(e.Payload)
+	return h.Sum([]byte(signingDomain))
 }
 
 func (e *Envelope) unsignedSize() int {
@@ -107,7 +112,8 @@ func (e *Envelope) unsignedSize() int {
 		protowire.SizeTag(5) + protowire.SizeBytes(len(e.Payload))
 }
 
-func (e *Envelope) appendUnsigned(b []byte) []byte {
+// appendHeader appends fields 1..4 and the tag and length of field 5 (everything before the payload).
+func (e *Envelope) appendHeader(b []byte) []byte {
 	b = protowire.AppendTag(b, 1, protowire.BytesType)
 	b = protowire.AppendString(b, string(e.ProtocolID))
 	b = protowire.AppendTag(b, 2, protowire.VarintType)
@@ -117,22 +123,48 @@ func (e *Envelope) appendUnsigned(b []byte) []byte {
 	b = protowire.AppendTag(b, 4, protowire.BytesType)
 	b = protowire.AppendBytes(b, []byte(e.Sender))
 	b = protowire.AppendTag(b, 5, protowire.BytesType)
-	b = protowire.AppendBytes(b, e.Payload)
-	return b
+	return protowire.AppendVarint(b, uint64(len(e.Payload)))
+}
+
+func (e *Envelope) size() int {
+	return e.unsignedSize() + protowire.SizeTag(6) + protowire.SizeBytes(len(e.Signature))
+}
+
+func (e *Envelope) appendTo(b []byte) []byte {
+	b = e.appendHeader(b)
+	b = append(b, e.Payload...)
+	b = protowire.AppendTag(b, 6, protowire.BytesType)
+	return protowire.AppendBytes(b, e.Signature)
 }
 
 // Marshal returns the canonical encoding of the envelope.
 func (e *Envelope) Marshal() []byte {
-	size := e.unsignedSize() + protowire.SizeTag(6) + protowire.SizeBytes(len(e.Signature))
-	b := e.appendUnsigned(make([]byte, 0, size))
-	b = protowire.AppendTag(b, 6, protowire.BytesType)
-	return protowire.AppendBytes(b, e.Signature)
+	return e.appendTo(make([]byte, 0, e.size()))
+}
+
+// marshalFramed returns the varint-length-prefixed encoding, in one allocation.
+func (e *Envelope) marshalFramed() []byte {
+	n := e.size()
+	b := protowire.AppendVarint(make([]byte, 0, protowire.SizeVarint(uint64(n))+n), uint64(n))
+	return e.appendTo(b)
 }
 
 // DecodeEnvelope parses a canonical envelope. It does not verify the signature (see Verify).
 // Every error wraps ErrMalformed and names the offending field. The returned envelope does not
 // alias b.
 func DecodeEnvelope(b []byte) (*Envelope, error) {
+	env, err := decodeEnvelope(b)
+	if err != nil {
+		return nil, err
+	}
+	env.LockHash = bytes.Clone(env.LockHash)
+	env.Payload = bytes.Clone(env.Payload)
+	env.Signature = bytes.Clone(env.Signature)
+	return env, nil
+}
+
+// decodeEnvelope is DecodeEnvelope with byte fields aliasing b, for callers that own b.
+func decodeEnvelope(b []byte) (*Envelope, error) {
 	d := decoder{buf: b}
 	pid := d.bytesField(1, "protocol_id", maxProtocolIDLen)
 	kind := d.varintField(2, "kind")
@@ -165,10 +197,10 @@ func DecodeEnvelope(b []byte) (*Envelope, error) {
 	return &Envelope{
 		ProtocolID: protocol.ID(pid),
 		Kind:       uint32(kind),
-		LockHash:   bytes.Clone(lockHash),
+		LockHash:   lockHash,
 		Sender:     id,
-		Payload:    bytes.Clone(payload),
-		Signature:  bytes.Clone(sig),
+		Payload:    payload,
+		Signature:  sig,
 	}, nil
 }
 

@@ -28,7 +28,7 @@ func (n *Node) Forward(ctx context.Context, p Protocol, to peer.ID, env *Envelop
 	if env.ProtocolID != p.ID() {
 		return fmt.Errorf("forward: %w: %q on %s", ErrWrongProtocol, env.ProtocolID, p.ID())
 	}
-	_, err := n.exchange(ctx, p, to, frame(env.Marshal()), false)
+	_, err := n.exchange(ctx, p, to, env.marshalFramed(), false)
 	return err
 }
 
@@ -73,7 +73,7 @@ func (n *Node) sign(p Protocol, payload []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return frame(env.Marshal()), nil
+	return env.marshalFramed(), nil
 }
 
 // exchange runs the sender's side of one stream: write the framed envelope, then either wait for

@@ -90,7 +90,7 @@ func (n *Node) readMessage(s network.Stream, p Protocol, kind uint32) (Message, 
 
 // verify decodes an envelope and applies every check a handler relies on.
 func (n *Node) verify(b []byte, p Protocol, kind uint32) (*Envelope, error) {
-	env, err := DecodeEnvelope(b)
+	env, err := decodeEnvelope(b) // b is ours: the message aliases it
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,10 @@ func (n *Node) writeEnvelope(s network.Stream, p Protocol, kind uint32, payload 
 	if err != nil {
 		return err
 	}
-	return WriteFrame(s, env.Marshal())
+	if _, err := s.Write(env.marshalFramed()); err != nil {
+		return fmt.Errorf("write frame: %w", err)
+	}
+	return nil
 }
 
 func (n *Node) countIn(from peer.ID, p Protocol, size int) {
