@@ -30,7 +30,9 @@
 // aggregator, as minimal does; otherwise when submitted) and aggregations (when the validator subscribed
 // with is_aggregator, or submitted). A duty is correct if performed validly within its slot, late if
 // within its window afterwards (attestations: SLOTS_PER_EPOCH slots, so the inclusion distance exceeds
-// one; others: the next slot), missed if the window passed. FetchStats and FormatScore serve
+// one; others: the next slot), missed if the window passed, and incorrect if an attestation votes for a
+// source or target that is not the chain's. Messages are accepted up to MAXIMUM_GOSSIP_CLOCK_DISPARITY
+// (500 ms) before their slot. FetchStats and FormatScore serve
 // `stinger devnet score`; Run serves `stinger devnet beacon`.
 //
 // # Faults

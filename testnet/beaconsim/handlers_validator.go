@@ -273,8 +273,12 @@ func (s *Simulator) handleProduceBlock(w http.ResponseWriter, r *http.Request) {
 		}
 		copy(graffiti[:], b)
 	}
-	if slot > s.CurrentSlot() {
+	if slot > s.latestAcceptableSlot() {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("slot %d: in the future (current slot %d)", slot, s.CurrentSlot()))
+		return
+	}
+	if err := s.AdvanceTo(slot); err != nil { // a request up to maxClockDisparity early starts the slot early
+		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	s.mu.Lock()

@@ -92,7 +92,7 @@ func (s *Simulator) validateSingle(att *electra.SingleAttestation, current phase
 	if d.Index != 0 {
 		return 0, fmt.Errorf("data.index %d: must be 0 from Electra on", d.Index)
 	}
-	if d.Slot > current || d.Slot+phase0.Slot(c.preset.SlotsPerEpoch) < current {
+	if d.Slot > s.latestAcceptableSlot() || d.Slot+phase0.Slot(c.preset.SlotsPerEpoch) < current {
 		return 0, fmt.Errorf("slot %d: outside the attestation window of current slot %d", d.Slot, current)
 	}
 	if d.Target.Epoch != c.epochOf(d.Slot) {
@@ -276,7 +276,7 @@ func (s *Simulator) submitAggregate(agg *electra.SignedAggregateAndProof) string
 	if !contains(committee, msg.AggregatorIndex) {
 		return fmt.Sprintf("aggregator %d is not in committee %d of slot %d", msg.AggregatorIndex, committees[0], data.Slot)
 	}
-	if data.Slot > current || data.Slot+phase0.Slot(s.chain.preset.SlotsPerEpoch) < current {
+	if data.Slot > s.latestAcceptableSlot() || data.Slot+phase0.Slot(s.chain.preset.SlotsPerEpoch) < current {
 		return fmt.Sprintf("slot %d: outside the aggregation window of current slot %d", data.Slot, current)
 	}
 	epoch := s.chain.epochOf(data.Slot)

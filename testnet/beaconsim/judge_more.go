@@ -64,7 +64,7 @@ func (s *Simulator) submitSyncMessage(m *altair.SyncCommitteeMessage) string {
 		return "null message"
 	}
 	current := s.CurrentSlot()
-	if m.Slot > current || m.Slot+1 < current {
+	if m.Slot > s.latestAcceptableSlot() || m.Slot+1 < current {
 		return fmt.Sprintf("slot %d: not the current slot %d or the one before", m.Slot, current)
 	}
 	s.mu.Lock()
@@ -107,7 +107,7 @@ func (s *Simulator) submitContribution(sc *altair.SignedContributionAndProof) st
 	msg := sc.Message
 	contrib := msg.Contribution
 	current := s.CurrentSlot()
-	if contrib.Slot > current || contrib.Slot+1 < current {
+	if contrib.Slot > s.latestAcceptableSlot() || contrib.Slot+1 < current {
 		return fmt.Sprintf("slot %d: not the current slot %d or the one before", contrib.Slot, current)
 	}
 	if contrib.SubcommitteeIndex >= SyncCommitteeSubnetCount {

@@ -70,3 +70,43 @@ func TestAttestationBatchRejectsOnlyTheBadItem(t *testing.T) {
 		t.Errorf("%d attestations pooled for committee 1, want %d", got, len(committee)-1)
 	}
 }
+
+// TestClockDisparity accepts a message up to 500 ms before its slot starts, and not earlier.
+func TestClockDisparity(t *testing.T) {
+	for _, tc := range []struct {
+		early time.Duration
+		want  int
+	}{{300 * time.Millisecond, 200}, {700 * time.Millisecond, 400}} {
+		t.Run(tc.early.String(), func(t *testing.T) {
+			sim, clock := newOwnSim(t, 64, "minimal")
+			const slot = phase0.Slot(5)
+			clock.Set(testGenesis.Add(time.Duration(slot)*time.Second - tc.early))
+			if err := sim.AdvanceTo(sim.CurrentSlot()); err != nil {
+				t.Fatal(err)
+			}
+			c := sim.chain
+			committee, err := c.committee(slot, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := c.attestationData(slot)
+			root, err := c.network.SigningRoot(data, signing.DomainBeaconAttester, data.Target.Epoch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sig, err := sim.keys.sign(committee[0], root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := json.Marshal([]*electra.SingleAttestation{{CommitteeIndex: 0, AttesterIndex: committee[0], Data: data,
+				Signature: toPhase0Sig(sig)}})
+			req := httptest.NewRequest(http.MethodPost, "/eth/v2/beacon/pool/attestations", bytes.NewReader(body))
+			req.Header.Set("Eth-Consensus-Version", "fulu")
+			rec := httptest.NewRecorder()
+			sim.Handler().ServeHTTP(rec, req)
+			if rec.Code != tc.want {
+				t.Errorf("%s early: status %d (%s), want %d", tc.early, rec.Code, rec.Body, tc.want)
+			}
+		})
+	}
+}

@@ -105,6 +105,19 @@ func (s *Simulator) CurrentSlot() phase0.Slot {
 	return phase0.Slot(now.Sub(g) / s.chain.network.SlotDuration)
 }
 
+// maxClockDisparity is MAXIMUM_GOSSIP_CLOCK_DISPARITY: messages for a slot are accepted this early.
+const maxClockDisparity = 500 * time.Millisecond
+
+// latestAcceptableSlot is the latest slot a message may be for now, allowing for clock disparity.
+func (s *Simulator) latestAcceptableSlot() phase0.Slot {
+	now := s.clock.Now().Add(maxClockDisparity)
+	g := s.chain.network.GenesisTime
+	if now.Before(g) {
+		return 0
+	}
+	return phase0.Slot(now.Sub(g) / s.chain.network.SlotDuration)
+}
+
 // AdvanceTo processes the start of every slot up to slot: the simulator's own validators attest and send
 // sync committee messages for the previous slot, epoch transitions run (justification, finalization), duties
 // of scored validators are registered and closed, and the simulator's own proposers propose.
