@@ -14,6 +14,8 @@ import (
 // broadcast from op0 that returns once all 3 peers verified and accepted it (so ns/op is the
 // broadcast latency in the sequential case). "parallel" runs GOMAXPROCS×4 concurrent
 // broadcasters for throughput. SetBytes counts payload bytes delivered (3 copies per op).
+// cpu-ms/op is the CPU time of the whole process (all 4 hosts) per broadcast: the work a
+// broadcast costs, independent of how busy the machine is.
 func BenchmarkBroadcast(b *testing.B) {
 	proto := p2p.Protocol{Name: "bench", Version: "1.0.0", MaxSize: 1 << 20, Timeout: 10 * time.Second}
 	c := newCluster(b, 4)
@@ -30,7 +32,7 @@ func BenchmarkBroadcast(b *testing.B) {
 		payload := make([]byte, size)
 		b.Run(fmt.Sprintf("%dKiB/sequential", size>>10), func(b *testing.B) {
 			b.SetBytes(int64(3 * size))
-			start := delivered.Load()
+			start, cpu := delivered.Load(), processCPU()
 			b.ResetTimer()
 			for b.Loop() {
 				if err := c.nodes[0].Broadcast(ctx, proto, payload); err != nil {
@@ -39,12 +41,13 @@ func BenchmarkBroadcast(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "broadcasts/s")
+			b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 			waitDelivered(b, &delivered, start+int64(3*b.N))
 		})
 		b.Run(fmt.Sprintf("%dKiB/parallel", size>>10), func(b *testing.B) {
 			b.SetBytes(int64(3 * size))
 			b.SetParallelism(4)
-			start := delivered.Load()
+			start, cpu := delivered.Load(), processCPU()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -56,6 +59,7 @@ func BenchmarkBroadcast(b *testing.B) {
 			})
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "broadcasts/s")
+			b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op")
 			waitDelivered(b, &delivered, start+int64(3*b.N))
 		})
 	}
