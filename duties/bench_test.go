@@ -68,7 +68,7 @@ func BenchmarkClusterAttestationLatency(b *testing.B) {
 }
 
 // logStageLatency logs node 0's mean time from slot start to the end of each stage.
-func logStageLatency(b *testing.B, c *simCluster) {
+func logStageLatency(b testing.TB, c *simCluster) {
 	mfs, err := c.regs[0].Gather()
 	if err != nil {
 		b.Fatal(err)

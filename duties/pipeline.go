@@ -58,6 +58,8 @@ type Config struct {
 	Consensus ConsensusConfig
 	// ParSig carries partial signatures (NewP2PTransport in production). Required.
 	ParSig ParSigTransport
+	// Graffiti is put in our block proposals.
+	Graffiti [32]byte
 	// Outcomes persists duty outcomes; nil keeps them in memory.
 	Outcomes OutcomeStore
 	// Retention is how many slots of outcomes are kept; zero means DefaultRetention.
@@ -85,6 +87,7 @@ type Pipeline struct {
 	scheduler *scheduler
 	tracker   *tracker
 	db        *memDB
+	signed    *signedDB
 	agg       *aggregator
 	lock      *cluster.Lock
 	pubkeys   []PubKey
@@ -139,12 +142,22 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		timer: SlotTimer{Genesis: network.GenesisTime, SlotDuration: network.SlotDuration,
 			SlotsPerEpoch: network.SlotsPerEpoch},
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
-	hs := handlers{DutyAttester: newAttester(network)}
+	p.signed = newSignedDB()
+	hs := handlers{
+		DutyAttester: newAttester(network),
+		DutyRandao:   &randao{network: network, db: p.signed},
+		DutyProposer: &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
+	}
+	types := make(map[DutyType]bool, len(hs))
+	for t := range hs {
+		types[t] = true
+	}
 	if err := p.buildRunner(cfg, hs); err != nil {
 		return nil, err
 	}
 	p.tracker = newTracker(p.timer, cfg.Clock, cfg.Outcomes, cfg.Retention, cfg.Logger.Named("tracker"), m)
-	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, p.run, cfg.Logger.Named("scheduler"))
+	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types, p.run,
+		cfg.Logger.Named("scheduler"))
 	p.agg = newAggregator(cfg.Lock.Definition.Threshold, keys.groupKeys, cfg.Rand, cfg.Logger.Named("aggregator"),
 		m.aggFailures)
 	ex := newExchange(cfg.ParSig, keys.publicShares, cfg.Rand, cfg.Logger.Named("parsig"), m.invalidParSigs,
@@ -262,6 +275,7 @@ func (p *Pipeline) housekeeping(ctx context.Context) error {
 			keep := slot - 2*phase0.Slot(p.timer.SlotsPerEpoch)
 			p.db.prune(keep)
 			p.agg.prune(keep)
+			p.signed.prune(keep)
 		}
 	}
 }

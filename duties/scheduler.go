@@ -16,7 +16,7 @@ import (
 	"github.com/stingerdvt/stinger/duties/beacon"
 )
 
-// trigger says when in the slot a duty type is emitted: at slot start + Num/Den of the slot.
+// trigger says when in the slot a duty type is emitted: at slot start + num/den of the slot.
 type trigger struct {
 	typ      DutyType
 	num, den int64
@@ -24,8 +24,20 @@ type trigger struct {
 
 // triggers in slot order.
 var triggers = []trigger{
+	{DutyRandao, 0, 1},
+	{DutyProposer, 0, 1},
 	{DutyAttester, 1, 3},
+	{DutyPrepareAggregator, 1, 3},
+	{DutyAggregator, 2, 3},
 }
+
+// dutyKind is a kind of beacon node duty query.
+type dutyKind string
+
+const (
+	kindAttester dutyKind = "attester"
+	kindProposer dutyKind = "proposer"
+)
 
 // scheduler is the Scheduler: per epoch it fetches our validators' duties and emits them in each slot.
 type scheduler struct {
@@ -33,26 +45,27 @@ type scheduler struct {
 	timer   SlotTimer
 	clock   Clock
 	pubkeys []PubKey
+	types   map[DutyType]bool
 	run     Runner
 	log     *zap.Logger
 
-	mu       sync.Mutex
-	indices  map[phase0.ValidatorIndex]PubKey
-	attester map[phase0.Epoch]*epochDuties
-	subs     []func(context.Context, Duty, DefinitionSet)
+	mu      sync.Mutex
+	indices map[phase0.ValidatorIndex]PubKey
+	epochs  map[phase0.Epoch]*epochDuties
+	subs    []func(context.Context, Duty, DefinitionSet)
 }
 
-// epochDuties are one epoch's duties of one kind and the dependent root they were computed from.
+// epochDuties are one epoch's duties and the dependent root each kind was computed from.
 type epochDuties struct {
-	dependentRoot string
-	bySlot        map[phase0.Slot]DefinitionSet
+	roots  map[dutyKind]string
+	bySlot map[phase0.Slot]map[DutyType]DefinitionSet
 }
 
-func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubKey, run Runner,
-	log *zap.Logger,
+func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubKey, types map[DutyType]bool,
+	run Runner, log *zap.Logger,
 ) *scheduler {
-	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, run: run, log: log,
-		indices: make(map[phase0.ValidatorIndex]PubKey), attester: make(map[phase0.Epoch]*epochDuties)}
+	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, run: run, log: log,
+		indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
 }
 
 func (s *scheduler) Subscribe(fn func(context.Context, Duty, DefinitionSet)) {
@@ -88,16 +101,24 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 	if err := s.resolveIndices(ctx); err != nil {
 		s.log.Warn("resolve validator indices", zap.Error(err))
 	}
-	for _, e := range []phase0.Epoch{epoch, epoch + 1} {
-		if !s.haveAttester(e) {
-			if err := s.fetchAttester(ctx, e); err != nil {
-				s.log.Warn("fetch attester duties", zap.Uint64("epoch", uint64(e)), zap.Error(err))
-			}
+	for _, f := range []struct {
+		kind  dutyKind
+		epoch phase0.Epoch
+	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}} {
+		if s.have(f.kind, f.epoch) {
+			continue
+		}
+		if err := s.fetch(ctx, f.kind, f.epoch); err != nil {
+			s.log.Warn("fetch duties", zap.String("kind", string(f.kind)), zap.Uint64("epoch", uint64(f.epoch)),
+				zap.Error(err))
 		}
 	}
 	s.prune(epoch)
 	start := s.timer.SlotStart(slot)
 	for _, tr := range triggers {
+		if !s.types[tr.typ] {
+			continue
+		}
 		at := start.Add(time.Duration(int64(s.timer.SlotDuration) * tr.num / tr.den))
 		if err := sleepUntil(ctx, s.clock, at); err != nil {
 			return
@@ -123,11 +144,8 @@ func (s *scheduler) emit(duty Duty, defs DefinitionSet) {
 func (s *scheduler) definitions(duty Duty) DefinitionSet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch duty.Type {
-	case DutyAttester:
-		if ed := s.attester[s.timer.Epoch(duty.Slot)]; ed != nil {
-			return ed.bySlot[duty.Slot]
-		}
+	if ed := s.epochs[s.timer.Epoch(duty.Slot)]; ed != nil {
+		return ed.bySlot[duty.Slot][duty.Type]
 	}
 	return nil
 }
@@ -157,69 +175,138 @@ func (s *scheduler) resolveIndices(ctx context.Context) error {
 	return nil
 }
 
-func (s *scheduler) haveAttester(e phase0.Epoch) bool {
+func (s *scheduler) have(kind dutyKind, e phase0.Epoch) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.attester[e] != nil
+	ed := s.epochs[e]
+	if ed == nil {
+		return false
+	}
+	_, ok := ed.roots[kind]
+	return ok
 }
 
-// fetchAttester fetches the attester duties of epoch e.
-func (s *scheduler) fetchAttester(ctx context.Context, e phase0.Epoch) error {
+// ourIndices returns our validators' resolved indices, sorted.
+func (s *scheduler) ourIndices() []phase0.ValidatorIndex {
 	s.mu.Lock()
-	indices := make([]phase0.ValidatorIndex, 0, len(s.indices))
+	defer s.mu.Unlock()
+	out := make([]phase0.ValidatorIndex, 0, len(s.indices))
 	for idx := range s.indices {
-		indices = append(indices, idx)
+		out = append(out, idx)
 	}
-	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// fetch fetches one kind of duties of epoch e and replaces what was known.
+func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) error {
+	indices := s.ourIndices()
 	if len(indices) == 0 {
 		return nil
 	}
-	sort.Slice(indices, func(i, j int) bool { return indices[i] < indices[j] })
-	resp, err := s.bn.AttesterDuties(ctx, &api.AttesterDutiesOpts{Epoch: e, Indices: indices})
-	if err != nil {
-		return fmt.Errorf("attester duties: %w", err)
+	var (
+		meta map[string]any
+		defs = map[phase0.Slot]map[DutyType]DefinitionSet{}
+	)
+	add := func(slot phase0.Slot, idx phase0.ValidatorIndex, def Definition, types ...DutyType) {
+		if s.timer.Epoch(slot) != e {
+			return // outside the epoch: ignore rather than trust
+		}
+		if defs[slot] == nil {
+			defs[slot] = map[DutyType]DefinitionSet{}
+		}
+		for _, t := range types {
+			if defs[slot][t] == nil {
+				defs[slot][t] = DefinitionSet{}
+			}
+			defs[slot][t][def.PubKey] = def
+		}
 	}
-	ed := &epochDuties{bySlot: make(map[phase0.Slot]DefinitionSet)}
-	if root, ok := resp.Metadata["dependent_root"].(string); ok {
-		ed.dependentRoot = strings.ToLower(root)
+	switch kind {
+	case kindAttester:
+		resp, err := s.bn.AttesterDuties(ctx, &api.AttesterDutiesOpts{Epoch: e, Indices: indices})
+		if err != nil {
+			return fmt.Errorf("attester duties: %w", err)
+		}
+		meta = resp.Metadata
+		for _, d := range resp.Data {
+			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok {
+				add(d.Slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Attester: d},
+					DutyAttester, DutyPrepareAggregator, DutyAggregator)
+			}
+		}
+	case kindProposer:
+		resp, err := s.bn.ProposerDuties(ctx, &api.ProposerDutiesOpts{Epoch: e, Indices: indices})
+		if err != nil {
+			return fmt.Errorf("proposer duties: %w", err)
+		}
+		meta = resp.Metadata
+		for _, d := range resp.Data {
+			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok {
+				add(d.Slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Proposer: d},
+					DutyRandao, DutyProposer)
+			}
+		}
 	}
+	root, _ := meta["dependent_root"].(string)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, d := range resp.Data {
-		pk, ok := s.indices[d.ValidatorIndex]
-		if !ok || s.timer.Epoch(d.Slot) != e {
-			continue // not ours, or outside the epoch: ignore rather than trust
-		}
-		if ed.bySlot[d.Slot] == nil {
-			ed.bySlot[d.Slot] = make(DefinitionSet)
-		}
-		ed.bySlot[d.Slot][pk] = Definition{PubKey: pk, Index: d.ValidatorIndex, Attester: d}
+	ed := s.epochs[e]
+	if ed == nil {
+		ed = &epochDuties{roots: map[dutyKind]string{}, bySlot: map[phase0.Slot]map[DutyType]DefinitionSet{}}
+		s.epochs[e] = ed
 	}
-	s.attester[e] = ed
-	s.log.Debug("attester duties", zap.Uint64("epoch", uint64(e)), zap.Int("duties", len(resp.Data)),
-		zap.String("dependent_root", ed.dependentRoot))
+	kindTypes := map[dutyKind][]DutyType{kindAttester: {DutyAttester, DutyPrepareAggregator, DutyAggregator},
+		kindProposer: {DutyRandao, DutyProposer}}[kind]
+	for slot := range ed.bySlot {
+		for _, t := range kindTypes {
+			delete(ed.bySlot[slot], t)
+		}
+	}
+	for slot, byType := range defs {
+		if ed.bySlot[slot] == nil {
+			ed.bySlot[slot] = map[DutyType]DefinitionSet{}
+		}
+		for t, set := range byType {
+			ed.bySlot[slot][t] = set
+		}
+	}
+	ed.roots[kind] = strings.ToLower(root)
+	s.log.Debug("duties fetched", zap.String("kind", string(kind)), zap.Uint64("epoch", uint64(e)),
+		zap.Int("slots", len(defs)), zap.String("dependent_root", root))
 	return nil
+}
+
+func (s *scheduler) pubkeyOf(idx phase0.ValidatorIndex) (PubKey, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pk, ok := s.indices[idx]
+	return pk, ok
 }
 
 // onHead re-fetches duties whose dependent root the new head changed (a reorg).
 func (s *scheduler) onHead(ctx context.Context, ev *apiv1.HeadEvent) {
 	epoch := s.timer.Epoch(ev.Slot)
-	check := map[phase0.Epoch]string{
-		epoch:     fmt.Sprintf("%#x", ev.PreviousDutyDependentRoot),
-		epoch + 1: fmt.Sprintf("%#x", ev.CurrentDutyDependentRoot),
-	}
-	for e, root := range check {
+	prev, cur := fmt.Sprintf("%#x", ev.PreviousDutyDependentRoot), fmt.Sprintf("%#x", ev.CurrentDutyDependentRoot)
+	for _, c := range []struct {
+		kind  dutyKind
+		epoch phase0.Epoch
+		root  string
+	}{{kindAttester, epoch, prev}, {kindAttester, epoch + 1, cur}, {kindProposer, epoch, cur}} {
 		s.mu.Lock()
-		ed := s.attester[e]
-		stale := ed != nil && ed.dependentRoot != "" && ed.dependentRoot != root
+		var old string
+		if ed := s.epochs[c.epoch]; ed != nil {
+			old = ed.roots[c.kind]
+		}
 		s.mu.Unlock()
-		if !stale {
+		if old == "" || old == c.root {
 			continue
 		}
-		s.log.Info("dependent root changed, re-fetching attester duties", zap.Uint64("epoch", uint64(e)),
-			zap.String("old", ed.dependentRoot), zap.String("new", root))
-		if err := s.fetchAttester(ctx, e); err != nil {
-			s.log.Warn("re-fetch attester duties", zap.Uint64("epoch", uint64(e)), zap.Error(err))
+		s.log.Info("dependent root changed, re-fetching duties", zap.String("kind", string(c.kind)),
+			zap.Uint64("epoch", uint64(c.epoch)), zap.String("old", old), zap.String("new", c.root))
+		if err := s.fetch(ctx, c.kind, c.epoch); err != nil {
+			s.log.Warn("re-fetch duties", zap.String("kind", string(c.kind)), zap.Uint64("epoch", uint64(c.epoch)),
+				zap.Error(err))
 		}
 	}
 }
@@ -228,9 +315,9 @@ func (s *scheduler) onHead(ctx context.Context, ev *apiv1.HeadEvent) {
 func (s *scheduler) prune(current phase0.Epoch) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for e := range s.attester {
+	for e := range s.epochs {
 		if e+1 < current {
-			delete(s.attester, e)
+			delete(s.epochs, e)
 		}
 	}
 }

@@ -47,10 +47,13 @@ func (f *fetcher) Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]b
 	return v, nil
 }
 
-// qbftConsensus is the Consensus stage over a consensus.Runner (one QBFT instance per duty).
+// qbftConsensus is the Consensus stage over a consensus.Runner (one QBFT instance per duty). Duties whose
+// value every operator derives alike (deterministic handlers: RANDAO, selection proofs) skip QBFT.
 type qbftConsensus struct {
 	runner   *consensus.Runner
 	handlers handlers
+	mu       sync.Mutex
+	subs     []func(Duty, []byte)
 }
 
 func instanceID(d Duty) qbft.InstanceID {
@@ -72,6 +75,23 @@ func (h handlers) checkValue(id qbft.InstanceID, value []byte) error {
 }
 
 func (c *qbftConsensus) Propose(ctx context.Context, duty Duty, value []byte) error {
+	h, err := c.handlers.get(duty.Type)
+	if err != nil {
+		return err
+	}
+	if _, ok := h.(deterministic); ok {
+		if err := h.Check(duty, value); err != nil {
+			return fmt.Errorf("check %s: %w", duty, err)
+		}
+		h.Decided(duty, value)
+		c.mu.Lock()
+		subs := append([]func(Duty, []byte){}, c.subs...)
+		c.mu.Unlock()
+		for _, fn := range subs {
+			fn(duty, value)
+		}
+		return nil
+	}
 	if err := c.runner.Propose(ctx, instanceID(duty), value); err != nil {
 		return fmt.Errorf("propose %s: %w", duty, err)
 	}
@@ -79,6 +99,9 @@ func (c *qbftConsensus) Propose(ctx context.Context, duty Duty, value []byte) er
 }
 
 func (c *qbftConsensus) Subscribe(fn func(Duty, []byte)) {
+	c.mu.Lock()
+	c.subs = append(c.subs, fn)
+	c.mu.Unlock()
 	c.runner.Subscribe(func(d consensus.Decided) {
 		duty := dutyOf(d.Duty)
 		if h, err := c.handlers.get(duty.Type); err == nil {
