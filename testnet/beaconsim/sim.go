@@ -148,6 +148,11 @@ func (s *Simulator) processSlot(slot phase0.Slot) error {
 		if c.processJustification(epoch) {
 			s.events.publish(topicFinalizedCheckpoint, finalizedEvent(c))
 		}
+		for e := range c.dutyCache { // older shufflings are never needed again (attestation window: 1 epoch)
+			if e+2 < epoch {
+				delete(c.dutyCache, e)
+			}
+		}
 		s.log.Debug("epoch processed", zap.Uint64("epoch", uint64(epoch)),
 			zap.Uint64("justified_epoch", uint64(c.currentJustified.Epoch)),
 			zap.Uint64("finalized_epoch", uint64(c.finalized.Epoch)))
