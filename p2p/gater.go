@@ -84,7 +84,8 @@ func newResourceManager(allowed map[peer.ID]bool, m *metrics) (network.ResourceM
 	}
 	partial := rcmgr.PartialLimitConfig{PeerDefault: block, Peer: peers}
 	limits := partial.Build(scaled)
-	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits))
+	// Metrics disabled: its stats reporter takes a global lock on every resource event.
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(limits), rcmgr.WithMetricsDisabled())
 	if err != nil {
 		return nil, err
 	}
