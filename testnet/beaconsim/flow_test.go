@@ -189,6 +189,7 @@ func TestValidatorFlowThroughGoEth2Client(t *testing.T) {
 		builder bool
 	}{{"electra", beaconsim.FarFutureEpoch, false}, {"fulu", 0, false}, {"electra blinded", beaconsim.FarFutureEpoch, true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := newFlowWith(t, tc.fulu, tc.builder)
 			ctx := context.Background()
 			if tc.builder {
