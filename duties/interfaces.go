@@ -21,9 +21,11 @@ type Scheduler interface {
 	Run(ctx context.Context) error
 }
 
-// Fetcher gets a duty's unsigned data from the beacon node and encodes it as the consensus value.
+// Fetcher gets a duty's unsigned data from the beacon node and encodes it as the consensus value. It
+// returns the definitions that really have the duty: fewer than given when only some validators turn out
+// to have it (aggregators are selected by their selection proofs); none means nothing to do.
 type Fetcher interface {
-	Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]byte, error)
+	Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]byte, DefinitionSet, error)
 }
 
 // Consensus agrees with the other operators on one value per duty.
@@ -73,6 +75,8 @@ type Tracker interface {
 	// Stage records that a stage finished for some validators of a duty (all of them if pubkeys is nil),
 	// with err == nil on success.
 	Stage(duty Duty, stage Stage, pubkeys []PubKey, err error)
+	// Narrow keeps only these validators of a scheduled duty (the others turned out not to have it).
+	Narrow(duty Duty, defs DefinitionSet)
 	// InvalidPartial records a partial signature from operator (index) that did not verify.
 	InvalidPartial(duty Duty, operator int, pubkey PubKey, reason string)
 }

@@ -144,9 +144,11 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
 	p.signed = newSignedDB()
 	hs := handlers{
-		DutyAttester: newAttester(network),
-		DutyRandao:   &randao{network: network, db: p.signed},
-		DutyProposer: &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
+		DutyAttester:          newAttester(network),
+		DutyRandao:            &randao{network: network, db: p.signed},
+		DutyProposer:          &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
+		DutyPrepareAggregator: &prepareAggregator{network: network, db: p.signed},
+		DutyAggregator:        &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
 	}
 	types := make(map[DutyType]bool, len(hs))
 	for t := range hs {

@@ -26,8 +26,8 @@ type trigger struct {
 var triggers = []trigger{
 	{DutyRandao, 0, 1},
 	{DutyProposer, 0, 1},
+	{DutyPrepareAggregator, 0, 1},
 	{DutyAttester, 1, 3},
-	{DutyPrepareAggregator, 1, 3},
 	{DutyAggregator, 2, 3},
 }
 

@@ -35,16 +35,29 @@ type fetcher struct {
 	handlers handlers
 }
 
-func (f *fetcher) Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]byte, error) {
+// narrower is implemented by handlers for which only some of the scheduled validators have the duty.
+type narrower interface {
+	narrow(ctx context.Context, duty Duty, defs DefinitionSet) (DefinitionSet, error)
+}
+
+func (f *fetcher) Fetch(ctx context.Context, duty Duty, defs DefinitionSet) ([]byte, DefinitionSet, error) {
 	h, err := f.handlers.get(duty.Type)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if n, ok := h.(narrower); ok {
+		if defs, err = n.narrow(ctx, duty, defs); err != nil {
+			return nil, nil, fmt.Errorf("select validators of %s: %w", duty, err)
+		}
+		if len(defs) == 0 {
+			return nil, defs, nil
+		}
 	}
 	v, err := h.Fetch(ctx, f.bn, duty, defs)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", duty, err)
+		return nil, nil, fmt.Errorf("fetch %s: %w", duty, err)
 	}
-	return v, nil
+	return v, defs, nil
 }
 
 // qbftConsensus is the Consensus stage over a consensus.Runner (one QBFT instance per duty). Duties whose

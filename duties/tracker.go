@@ -133,6 +133,25 @@ func (t *tracker) Stage(duty Duty, stage Stage, pubkeys []PubKey, err error) {
 	}
 }
 
+func (t *tracker) Narrow(duty Duty, defs DefinitionSet) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr, ok := t.active[duty]
+	if !ok {
+		return
+	}
+	if len(defs) == 0 {
+		delete(t.active, duty)
+		return
+	}
+	for pk := range tr.perVal {
+		if _, keep := defs[pk]; !keep {
+			delete(tr.perVal, pk)
+		}
+	}
+	tr.defs = defs
+}
+
 func (t *tracker) InvalidPartial(duty Duty, operator int, pk PubKey, reason string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -15,17 +15,22 @@ func Wire(self int, s Scheduler, f Fetcher, c Consensus, db StateDB, sg Signer, 
 	b Broadcaster, tr Tracker, run Runner, log *zap.Logger,
 ) {
 	s.Subscribe(func(ctx context.Context, duty Duty, defs DefinitionSet) {
-		db.PutDefinitions(duty, defs)
 		if deadline, ok := ctx.Deadline(); ok {
 			tr.Start(duty, defs, deadline)
 		}
 		tr.Stage(duty, StageScheduler, nil, nil)
-		value, err := f.Fetch(ctx, duty, defs)
+		value, defs, err := f.Fetch(ctx, duty, defs)
+		if err == nil && len(defs) == 0 {
+			tr.Narrow(duty, defs)
+			return
+		}
 		tr.Stage(duty, StageFetcher, nil, err)
 		if err != nil {
 			log.Warn("fetch duty data", zap.Stringer("duty", duty), zap.Error(err))
 			return
 		}
+		tr.Narrow(duty, defs)
+		db.PutDefinitions(duty, defs)
 		if err := c.Propose(ctx, duty, value); err != nil {
 			tr.Stage(duty, StageConsensus, nil, err)
 			log.Warn("propose duty data", zap.Stringer("duty", duty), zap.Error(err))
