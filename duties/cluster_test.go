@@ -63,6 +63,11 @@ func TestClusterAttestsAgainstSimulator(t *testing.T) {
 			if agg.Expected == 0 || agg.Incorrect != 0 || 2*agg.Correct < agg.Expected-1 {
 				t.Errorf("aggregations %+v: want at least half correct and none incorrect", agg)
 			}
+			sc := st.ByType[beaconsim.DutySyncCommittee]
+			t.Logf("sync committee messages: %+v", sc)
+			if sc.Incorrect != 0 || 10*sc.Correct < 9*(sc.Expected-min(sc.Expected, 4)) {
+				t.Errorf("sync committee messages %+v: want >= 90%% correct and none incorrect", sc)
+			}
 			if st.Totals.InvalidSignatures != 0 || st.Totals.Slashable != 0 || len(st.Offences) != 0 {
 				t.Errorf("invalid signatures %d, slashable %d, offences %v: want none",
 					st.Totals.InvalidSignatures, st.Totals.Slashable, st.Offences)

@@ -148,6 +148,7 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		DutyRandao:            &randao{network: network, db: p.signed},
 		DutyProposer:          &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
 		DutyPrepareAggregator: &prepareAggregator{network: network, db: p.signed},
+		DutySyncMessage:       &syncMessage{network: network},
 		DutyAggregator:        &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
 	}
 	types := make(map[DutyType]bool, len(hs))

@@ -28,6 +28,7 @@ var triggers = []trigger{
 	{DutyProposer, 0, 1},
 	{DutyPrepareAggregator, 0, 1},
 	{DutyAttester, 1, 3},
+	{DutySyncMessage, 1, 3},
 	{DutyAggregator, 2, 3},
 }
 
@@ -37,6 +38,7 @@ type dutyKind string
 const (
 	kindAttester dutyKind = "attester"
 	kindProposer dutyKind = "proposer"
+	kindSync     dutyKind = "sync"
 )
 
 // scheduler is the Scheduler: per epoch it fetches our validators' duties and emits them in each slot.
@@ -104,7 +106,7 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 	for _, f := range []struct {
 		kind  dutyKind
 		epoch phase0.Epoch
-	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}} {
+	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}, {kindSync, epoch}} {
 		if s.have(f.kind, f.epoch) {
 			continue
 		}
@@ -247,6 +249,21 @@ func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) er
 					DutyRandao, DutyProposer)
 			}
 		}
+	case kindSync:
+		resp, err := s.bn.SyncCommitteeDuties(ctx, &api.SyncCommitteeDutiesOpts{Epoch: e, Indices: indices})
+		if err != nil {
+			return fmt.Errorf("sync committee duties: %w", err)
+		}
+		meta = resp.Metadata
+		for _, d := range resp.Data {
+			pk, ok := s.pubkeyOf(d.ValidatorIndex)
+			if !ok {
+				continue
+			}
+			for slot := s.timer.FirstSlot(e); s.timer.Epoch(slot) == e; slot++ {
+				add(slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}, DutySyncMessage)
+			}
+		}
 	}
 	root, _ := meta["dependent_root"].(string)
 	s.mu.Lock()
@@ -257,7 +274,7 @@ func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) er
 		s.epochs[e] = ed
 	}
 	kindTypes := map[dutyKind][]DutyType{kindAttester: {DutyAttester, DutyPrepareAggregator, DutyAggregator},
-		kindProposer: {DutyRandao, DutyProposer}}[kind]
+		kindProposer: {DutyRandao, DutyProposer}, kindSync: {DutySyncMessage}}[kind]
 	for slot := range ed.bySlot {
 		for _, t := range kindTypes {
 			delete(ed.bySlot[slot], t)
