@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -176,7 +177,7 @@ func TestRunServesAPIAndExitsZeroOnSIGTERM(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = cmd.Process.Kill() })
-			logs := &bytes.Buffer{}
+			logs := &syncBuffer{}
 			addr := waitForAPIAddress(t, stderr, logs)
 			base := "http://" + addr
 
@@ -214,7 +215,7 @@ func TestRunServesAPIAndExitsZeroOnSIGTERM(t *testing.T) {
 
 // waitForAPIAddress reads JSON log lines until "Node API listening" and
 // returns its address; the rest of the log is copied into logs.
-func waitForAPIAddress(t *testing.T, r io.Reader, logs *bytes.Buffer) string {
+func waitForAPIAddress(t *testing.T, r io.Reader, logs *syncBuffer) string {
 	t.Helper()
 	found := make(chan string, 1)
 	go func() {
@@ -234,6 +235,24 @@ func waitForAPIAddress(t *testing.T, r io.Reader, logs *bytes.Buffer) string {
 		t.Fatal("node did not report its API address within 20s")
 		return ""
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) WriteString(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.WriteString(s)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func httpGet(t *testing.T, url string) (int, string) {
