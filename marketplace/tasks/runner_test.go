@@ -153,3 +153,25 @@ func TestValidatorKindAndSpecMismatch(t *testing.T) {
 		t.Fatalf("validator stats = %+v", st)
 	}
 }
+
+// TestSpecUpdateRestartsTask: a new on-chain spec (URI and hash) replaces the running task.
+func TestSpecUpdateRestartsTask(t *testing.T) {
+	r := newRunner(t, func() (bool, string) { return true, "" })
+	ctx := context.Background()
+	r.Sync(ctx, []watcher.Assignment{assignment(5, `{"kind":"validator"}`)})
+	eventually(t, "validator running", func() bool { s, _ := status(r, 5); return s.State == tasks.StateRunning })
+	before, _ := status(r, 5)
+	r.Sync(ctx, []watcher.Assignment{assignment(5, `{"kind":"process","process":{"command":"/bin/sleep","args":["30"]}}`)})
+	eventually(t, "process running", func() bool {
+		s, _ := status(r, 5)
+		return s.Kind == tasks.KindProcess && s.State == tasks.StateRunning
+	})
+	after, _ := status(r, 5)
+	if after.SpecHash == before.SpecHash {
+		t.Fatal("spec hash unchanged")
+	}
+	r.Sync(ctx, []watcher.Assignment{assignment(5, `{"kind":"process","process":{"command":"/bin/sleep","args":["30"]}}`)})
+	if again, _ := status(r, 5); again.PID != after.PID {
+		t.Fatalf("an unchanged spec restarted the process: pid %d -> %d", after.PID, again.PID)
+	}
+}
