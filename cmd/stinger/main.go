@@ -52,6 +52,7 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newDKGCmd(),
 		newLockCmd(),
 		newHealthCmd(),
+		newDevnetCmd(),
 		newVersionCmd(),
 	)
 	return root
