@@ -7,8 +7,9 @@
 //   - process: a local binary run with args and env, restarted with exponential backoff, at a lower
 //     CPU priority (nice 10) so that validator duties keep priority;
 //   - probe: report-only availability checks of an endpoint;
-//   - container: an image run through the Docker Engine API (not implemented yet: the task is
-//     reported as failed with that reason).
+//   - container: a local image run through the Docker Engine API over its unix socket (host
+//     network, lower CPU shares, restarted with backoff, stopped and removed on uninstall; images
+//     are never pulled: a missing image is reported).
 //
 // Health checks (HTTP, TCP or exec) run on an interval; every result is kept in a bounded history
 // that performance reports read. Runner.Sync starts tasks for new assignments and stops tasks whose

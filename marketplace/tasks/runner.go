@@ -27,6 +27,7 @@ type Options struct {
 	Now            func() time.Time
 	SampleInterval time.Duration // sampling period of tasks without a health check (default 10 s)
 	HistoryLimit   int           // samples kept per Network (default 100,000)
+	DockerSocket   string        // Docker Engine API socket for container tasks (default /var/run/docker.sock)
 	Log            *zap.Logger
 	Registerer     prometheus.Registerer
 }
@@ -42,6 +43,7 @@ type Status struct {
 	LastError      string           `json:"last_error,omitempty"`
 	Restarts       int              `json:"restarts"`
 	PID            int              `json:"pid,omitempty"`
+	ContainerID    string           `json:"container_id,omitempty"`
 	Since          time.Time        `json:"since"`
 	SpecURI        string           `json:"spec_uri"`
 	SpecHash       common.Hash      `json:"spec_hash"`
@@ -66,6 +68,7 @@ type Runner struct {
 	opts    Options
 	log     *zap.Logger
 	metrics *metrics
+	docker  *docker
 
 	mu      sync.Mutex
 	tasks   map[uint64]*task
@@ -93,6 +96,9 @@ func New(opts Options) (*Runner, error) {
 	if opts.SampleInterval <= 0 {
 		opts.SampleInterval = 10 * time.Second
 	}
+	if opts.DockerSocket == "" {
+		opts.DockerSocket = DefaultDockerSocket
+	}
 	if opts.HistoryLimit <= 0 {
 		opts.HistoryLimit = 100_000
 	}
@@ -100,7 +106,8 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{opts: opts, log: opts.Log, metrics: m, tasks: map[uint64]*task{}, history: map[uint64]*history{}}, nil
+	return &Runner{opts: opts, log: opts.Log, metrics: m, docker: newDocker(opts.DockerSocket),
+		tasks: map[uint64]*task{}, history: map[uint64]*history{}}, nil
 }
 
 // Source is what Run follows: the watcher's assignments and their change signal.

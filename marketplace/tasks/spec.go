@@ -68,8 +68,9 @@ type ProcessSpec struct {
 
 // ContainerSpec describes an image to run through the Docker Engine API.
 type ContainerSpec struct {
-	Image string   `json:"image"`
-	Cmd   []string `json:"cmd,omitempty"`
+	Image string            `json:"image"`
+	Cmd   []string          `json:"cmd,omitempty"`
+	Env   map[string]string `json:"env,omitempty"`
 }
 
 // HealthSpec describes a health check: type http (URL answers 2xx), tcp (Address accepts a
