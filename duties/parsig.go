@@ -33,8 +33,9 @@ type ParSigTransport interface {
 const (
 	parSigHeader = 8 + 2 + 4
 	parSigEntry  = 48 + 32 + 96
-	// MaxParSigBatch bounds the validators in one batch.
-	MaxParSigBatch = 1 << 16
+	// MaxParSigBatch bounds the validators in one batch, so that a batch fits the p2p layer's
+	// message cap (p2p.MaxPayloadSize).
+	MaxParSigBatch = 1 << 15
 )
 
 // MaxParSigPayload is the largest encoded batch.
