@@ -61,6 +61,8 @@ type App struct {
 	api       *api.Server
 	identity  *cluster.Identity
 	apiAddr   chan net.Addr
+	// cluster is nil until a cluster lock exists.
+	cluster *clusterState
 }
 
 // New builds every component from opts and registers its lifecycle hook,
@@ -87,13 +89,15 @@ func New(opts Options) (*App, error) {
 		health:    api.NewHealth(),
 		apiAddr:   make(chan net.Addr, 1),
 	}
-	// Start order; stop runs in reverse. Later issues append p2p, consensus,
-	// duties and marketplace here.
+	// Start order; stop runs in reverse.
 	steps := []func() error{
 		a.addLogger,
 		a.addMetrics,
 		a.addIdentity,
 		a.addAPI,
+		a.addCluster,
+		a.addP2P,
+		a.addDuties,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -56,6 +56,8 @@ type P2PConfig struct {
 	Listen []string `yaml:"listen" doc:"libp2p listen multiaddresses, e.g. /ip4/0.0.0.0/tcp/3610"`
 	// External are multiaddresses advertised to peers in addition to Listen.
 	External []string `yaml:"external" doc:"libp2p multiaddresses advertised to peers (e.g. a public IP behind NAT)"`
+	// Relays are circuit relay v2 servers used to reach and be reached by peers behind NAT.
+	Relays []string `yaml:"relays" doc:"circuit relay v2 multiaddresses ending in /p2p/<peer id>, for operators behind NAT"`
 }
 
 // MarketplaceConfig configures the marketplace agent.
@@ -90,7 +92,7 @@ func Default() *Config {
 		ExecutionRPCURLs: []string{"http://127.0.0.1:8545"},
 		Log:              LogConfig{Level: "info", Format: "console"},
 		API:              APIConfig{Address: "127.0.0.1:3620"},
-		P2P:              P2PConfig{Listen: []string{"/ip4/0.0.0.0/tcp/3610"}, External: []string{}},
+		P2P:              P2PConfig{Listen: []string{"/ip4/0.0.0.0/tcp/3610"}, External: []string{}, Relays: []string{}},
 		Marketplace: MarketplaceConfig{
 			Enabled:       false,
 			RPCURLs:       []string{},

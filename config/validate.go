@@ -67,6 +67,7 @@ func (c *Config) Validate() error {
 	}
 	checkMultiaddrs(p, "p2p.listen", c.P2P.Listen)
 	checkMultiaddrs(p, "p2p.external", c.P2P.External)
+	checkMultiaddrs(p, "p2p.relays", c.P2P.Relays)
 	c.validateMarketplace(p)
 	return p.errOrNil()
 }
