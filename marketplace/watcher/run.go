@@ -78,6 +78,9 @@ func (w *Watcher) Step(ctx context.Context) (caughtUp bool, err error) {
 	}
 	safe := head - w.cfg.Confirmations
 	cur, ok := w.Cursor()
+	if ok && cur.Number > head { // the chain got shorter than what we applied: a reorg
+		return false, w.rewind(ctx, cur, head, common.Hash{})
+	}
 	if ok {
 		if err := w.checkContinuity(ctx, cur); err != nil {
 			return false, err
@@ -106,7 +109,7 @@ func (w *Watcher) checkContinuity(ctx context.Context, cur Cursor) error {
 	if h.Hash() == cur.Hash {
 		return nil
 	}
-	return w.rewind(ctx, cur, h.Hash())
+	return w.rewind(ctx, cur, cur.Number, h.Hash())
 }
 
 func (w *Watcher) processRange(ctx context.Context, from, to uint64, cur Cursor, hasCur bool) error {
@@ -193,9 +196,9 @@ func (w *Watcher) apply(logs []types.Log, next Cursor) {
 	}
 }
 
-// rewind finds the newest checkpoint still on the canonical chain, truncates the journal to it and
-// re-derives the state.
-func (w *Watcher) rewind(ctx context.Context, cur Cursor, canonical common.Hash) error {
+// rewind finds the newest checkpoint (at or below head) still on the canonical chain, truncates the
+// journal to it and re-derives the state.
+func (w *Watcher) rewind(ctx context.Context, cur Cursor, head uint64, canonical common.Hash) error {
 	cps, err := w.store.Checkpoints()
 	if err != nil {
 		return fmt.Errorf("read checkpoints: %w", err)
@@ -203,8 +206,8 @@ func (w *Watcher) rewind(ctx context.Context, cur Cursor, canonical common.Hash)
 	var ancestor Cursor
 	found := false
 	for _, cp := range cps {
-		if cp.Number >= cur.Number && cp.Hash == cur.Hash {
-			continue // the cursor itself is gone
+		if (cp.Number >= cur.Number && cp.Hash == cur.Hash) || cp.Number > head {
+			continue // the cursor itself is gone, or the chain no longer reaches this block
 		}
 		h, err := w.chain.HeaderByNumber(ctx, new(big.Int).SetUint64(cp.Number))
 		if err != nil {

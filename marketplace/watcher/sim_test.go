@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,6 +154,11 @@ func TestReorgRemovingInstallationRemovesAssignment(t *testing.T) {
 		t.Fatalf("fork: %v", err)
 	}
 	dropReinjected(t, s)
+	// The chain is now shorter than the watcher's cursor: the next step already rewinds.
+	if _, err := w.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "reorg") {
+		t.Fatalf("step on the shortened chain: err = %v, want a reorg", err)
+	}
+	wantIDs(t, w)
 	for range 4 {
 		s.Backend.Commit()
 	}
@@ -165,8 +171,8 @@ func TestReorgRemovingInstallationRemovesAssignment(t *testing.T) {
 	}
 	catchUp(t, w)
 	wantIDs(t, w)
-	if got := metricValue(t, reg, "stinger_marketplace_watcher_reorgs_total"); got != 1 {
-		t.Fatalf("reorgs_total = %v, want 1", got)
+	if got := metricValue(t, reg, "stinger_marketplace_watcher_reorgs_total"); got < 1 {
+		t.Fatalf("reorgs_total = %v, want at least 1", got)
 	}
 }
 
