@@ -51,6 +51,8 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newDefinitionCmd(),
 		newDKGCmd(),
 		newLockCmd(),
+		newPeersCmd(),
+		newRelayCmd(),
 		newHealthCmd(),
 		newDevnetCmd(),
 		newVersionCmd(),
