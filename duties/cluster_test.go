@@ -69,8 +69,8 @@ func TestClusterAttestsAgainstSimulator(t *testing.T) {
 				t.Errorf("sync committee messages %+v: want >= 90%% correct and none incorrect", sc)
 			}
 			if st.Totals.InvalidSignatures != 0 || st.Totals.Slashable != 0 || len(st.Offences) != 0 {
-				t.Errorf("invalid signatures %d, slashable %d, offences %v: want none",
-					st.Totals.InvalidSignatures, st.Totals.Slashable, st.Offences)
+				t.Errorf("invalid signatures %d, slashable %d, offences %v: want none (by type %+v)",
+					st.Totals.InvalidSignatures, st.Totals.Slashable, st.Offences, st.ByType)
 			}
 		})
 	}

@@ -179,7 +179,8 @@ func (c *simCluster) startOperator(ctx context.Context, t testing.TB, i int, key
 	p, err := duties.New(ctx, duties.Config{Lock: c.lock, OperatorIndex: i, Shares: shares, Beacon: pool,
 		Slashing: store, Consensus: duties.ConsensusConfig{Transport: c.qbftNet.Transport(i), Signer: signer,
 			Verifier: verifier}, ParSig: c.psNet.Transport(i), Rand: seeded(uint64(100 + i)), Logger: log,
-		Registerer: reg})
+		BuilderRegistrations: true,
+		Registerer:           reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/attestantio/go-eth2-client/spec/bellatrix"
+
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/consensus/qbft"
 	"github.com/stingerdvt/stinger/eth2/bls"
@@ -20,6 +22,8 @@ type clusterKeys struct {
 	publicShares map[PubKey][]*bls.PublicKey // by operator index
 	ownShares    map[PubKey]*bls.PublicKey
 	secretShares map[PubKey]*bls.SecretKey
+	// feeRecipients are the definition's fee recipients per validator.
+	feeRecipients map[PubKey]bellatrix.ExecutionAddress
 }
 
 func decodeHex(s string) ([]byte, error) {
@@ -29,7 +33,8 @@ func decodeHex(s string) ([]byte, error) {
 // loadKeys decodes the lock's keys and checks that our shares match our public shares.
 func loadKeys(lock *cluster.Lock, self int, shares []*bls.SecretKey) (*clusterKeys, error) {
 	k := &clusterKeys{groupKeys: map[PubKey]*bls.PublicKey{}, publicShares: map[PubKey][]*bls.PublicKey{},
-		ownShares: map[PubKey]*bls.PublicKey{}, secretShares: map[PubKey]*bls.SecretKey{}}
+		ownShares: map[PubKey]*bls.PublicKey{}, secretShares: map[PubKey]*bls.SecretKey{},
+		feeRecipients: map[PubKey]bellatrix.ExecutionAddress{}}
 	n := len(lock.Definition.Operators)
 	for i, v := range lock.Validators {
 		b, err := decodeHex(v.PublicKey)
@@ -67,6 +72,7 @@ func loadKeys(lock *cluster.Lock, self int, shares []*bls.SecretKey) (*clusterKe
 		k.publicShares[pk] = ps
 		k.ownShares[pk] = ps[self]
 		k.secretShares[pk] = shares[i]
+		k.feeRecipients[pk] = bellatrix.ExecutionAddress(lock.Definition.FeeRecipient(i))
 	}
 	return k, nil
 }

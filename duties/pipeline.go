@@ -58,6 +58,11 @@ type Config struct {
 	Consensus ConsensusConfig
 	// ParSig carries partial signatures (NewP2PTransport in production). Required.
 	ParSig ParSigTransport
+	// BuilderRegistrations enables threshold-signed builder validator registrations (MEV-boost) every
+	// epoch; the registration timestamp is the chain's genesis time, so every operator signs alike.
+	BuilderRegistrations bool
+	// GasLimit is the registered gas limit; zero means DefaultGasLimit.
+	GasLimit uint64
 	// Graffiti is put in our block proposals.
 	Graffiti [32]byte
 	// Outcomes persists duty outcomes; nil keeps them in memory.
@@ -151,6 +156,14 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		DutySyncMessage:       &syncMessage{network: network},
 		DutyAggregator:        &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
 	}
+	if cfg.BuilderRegistrations {
+		gas := cfg.GasLimit
+		if gas == 0 {
+			gas = DefaultGasLimit
+		}
+		hs[DutyBuilderRegistration] = &builderRegistration{feeRecipients: keys.feeRecipients, gasLimit: gas,
+			timestamp: network.GenesisTime}
+	}
 	types := make(map[DutyType]bool, len(hs))
 	for t := range hs {
 		types[t] = true
@@ -161,6 +174,11 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 	p.tracker = newTracker(p.timer, cfg.Clock, cfg.Outcomes, cfg.Retention, cfg.Logger.Named("tracker"), m)
 	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types, p.run,
 		cfg.Logger.Named("scheduler"))
+	p.scheduler.onEpoch = func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex) {
+		if err := prepareProposers(ctx, cfg.Beacon, indices, keys.feeRecipients); err != nil {
+			p.log.Warn("proposer preparation", zap.Error(err))
+		}
+	}
 	p.agg = newAggregator(cfg.Lock.Definition.Threshold, keys.groupKeys, cfg.Rand, cfg.Logger.Named("aggregator"),
 		m.aggFailures)
 	ex := newExchange(cfg.ParSig, keys.publicShares, cfg.Rand, cfg.Logger.Named("parsig"), m.invalidParSigs,

@@ -27,6 +27,7 @@ var triggers = []trigger{
 	{DutyRandao, 0, 1},
 	{DutyProposer, 0, 1},
 	{DutyPrepareAggregator, 0, 1},
+	{DutyBuilderRegistration, 0, 1},
 	{DutyAttester, 1, 3},
 	{DutySyncMessage, 1, 3},
 	{DutyAggregator, 2, 3},
@@ -50,6 +51,8 @@ type scheduler struct {
 	types   map[DutyType]bool
 	run     Runner
 	log     *zap.Logger
+	// onEpoch runs at the first slot we see of every epoch (proposer preparation).
+	onEpoch func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex)
 
 	mu      sync.Mutex
 	indices map[phase0.ValidatorIndex]PubKey
@@ -59,8 +62,9 @@ type scheduler struct {
 
 // epochDuties are one epoch's duties and the dependent root each kind was computed from.
 type epochDuties struct {
-	roots  map[dutyKind]string
-	bySlot map[phase0.Slot]map[DutyType]DefinitionSet
+	started bool
+	roots   map[dutyKind]string
+	bySlot  map[phase0.Slot]map[DutyType]DefinitionSet
 }
 
 func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubKey, types map[DutyType]bool,
@@ -116,6 +120,9 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 		}
 	}
 	s.prune(epoch)
+	if s.onEpoch != nil && !s.seenEpoch(epoch) {
+		s.onEpoch(ctx, s.knownIndices())
+	}
 	start := s.timer.SlotStart(slot)
 	for _, tr := range triggers {
 		if !s.types[tr.typ] {
@@ -143,9 +150,33 @@ func (s *scheduler) emit(duty Duty, defs DefinitionSet) {
 	}
 }
 
+// seenEpoch records that an epoch's start work ran; it reports whether it had before.
+func (s *scheduler) seenEpoch(e phase0.Epoch) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ed := s.epochs[e]
+	if ed == nil {
+		return false
+	}
+	seen := ed.started
+	ed.started = true
+	return seen
+}
+
 func (s *scheduler) definitions(duty Duty) DefinitionSet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if duty.Type == DutyBuilderRegistration {
+		// Every validator re-registers once per epoch, at its first slot.
+		if duty.Slot != s.timer.FirstSlot(s.timer.Epoch(duty.Slot)) {
+			return nil
+		}
+		defs := make(DefinitionSet, len(s.indices))
+		for idx, pk := range s.indices {
+			defs[pk] = Definition{PubKey: pk, Index: idx}
+		}
+		return defs
+	}
 	if ed := s.epochs[s.timer.Epoch(duty.Slot)]; ed != nil {
 		return ed.bySlot[duty.Slot][duty.Type]
 	}
