@@ -53,6 +53,7 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newLockCmd(),
 		newPeersCmd(),
 		newRelayCmd(),
+		newReportCmd(),
 		newHealthCmd(),
 		newDevnetCmd(),
 		newVersionCmd(),
