@@ -60,8 +60,9 @@ func (s State) eigenStatus() string {
 // concurrent use; checks are called on every health request and must be fast
 // and non-blocking.
 type Health struct {
-	mu     sync.Mutex
-	checks map[string]func() ComponentStatus
+	mu      sync.Mutex
+	checks  map[string]func() ComponentStatus
+	sources []func() []ComponentReport
 }
 
 // NewHealth returns an empty registry; with no components the node is healthy.
@@ -75,6 +76,15 @@ func (h *Health) Register(name string, check func() ComponentStatus) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.checks[name] = check
+}
+
+// RegisterSource adds a dynamic set of components, e.g. the marketplace
+// tasks that come and go with the Networks the operator serves. The source
+// is called on every health request and must be fast and non-blocking.
+func (h *Health) RegisterSource(source func() []ComponentReport) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sources = append(h.sources, source)
 }
 
 // ComponentReport is one component's status in a health report.
@@ -95,18 +105,23 @@ func (h *Health) Report() (State, []ComponentReport) {
 		names = append(names, name)
 		checks[name] = check
 	}
+	sources := append([]func() []ComponentReport(nil), h.sources...)
 	h.mu.Unlock()
-	sort.Strings(names)
 
-	overall := StateHealthy
 	reports := make([]ComponentReport, 0, len(names))
 	for _, name := range names {
-		st := checks[name]()
-		if st.State.HTTPStatus() == http.StatusServiceUnavailable {
-			st.State = normalizeUnknown(st.State)
+		reports = append(reports, ComponentReport{Name: name, ComponentStatus: checks[name]()})
+	}
+	for _, source := range sources {
+		reports = append(reports, source()...)
+	}
+	sort.SliceStable(reports, func(i, j int) bool { return reports[i].Name < reports[j].Name })
+	overall := StateHealthy
+	for i := range reports {
+		if reports[i].State.HTTPStatus() == http.StatusServiceUnavailable {
+			reports[i].State = normalizeUnknown(reports[i].State)
 		}
-		reports = append(reports, ComponentReport{Name: name, ComponentStatus: st})
-		overall = worse(overall, st.State)
+		overall = worse(overall, reports[i].State)
 	}
 	return overall, reports
 }
@@ -115,13 +130,22 @@ func (h *Health) Report() (State, []ComponentReport) {
 func (h *Health) Component(name string) (ComponentStatus, bool) {
 	h.mu.Lock()
 	check, ok := h.checks[name]
+	sources := append([]func() []ComponentReport(nil), h.sources...)
 	h.mu.Unlock()
-	if !ok {
-		return ComponentStatus{}, false
+	if ok {
+		st := check()
+		st.State = normalizeUnknown(st.State)
+		return st, true
 	}
-	st := check()
-	st.State = normalizeUnknown(st.State)
-	return st, true
+	for _, source := range sources {
+		for _, r := range source() {
+			if r.Name == name {
+				r.State = normalizeUnknown(r.State)
+				return r.ComponentStatus, true
+			}
+		}
+	}
+	return ComponentStatus{}, false
 }
 
 // normalizeUnknown treats any state outside the defined set as unhealthy.

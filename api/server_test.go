@@ -301,3 +301,25 @@ func TestStartFailsWhenAddressInUse(t *testing.T) {
 		t.Errorf("Start on a used address: error = %v", err)
 	}
 }
+
+func TestDynamicServiceSourceJoinsServicesAndHealth(t *testing.T) {
+	var tasks []api.ComponentReport
+	_, base := startServer(t, func(o *api.Options) {
+		o.Health.Register("api", func() api.ComponentStatus { return api.ComponentStatus{State: api.StateHealthy} })
+		o.Health.RegisterSource(func() []api.ComponentReport { return tasks })
+	}, nil)
+	if code, _ := do(t, "GET", base+"/eigen/node/health", "", nil); code != 200 {
+		t.Fatalf("health with no tasks = %d", code)
+	}
+	tasks = []api.ComponentReport{{Name: "marketplace-network-7", ComponentStatus: api.ComponentStatus{State: api.StateDegraded, Message: "probe failed"}}}
+	if code, _ := do(t, "GET", base+"/eigen/node/health", "", nil); code != 206 {
+		t.Fatalf("health with a degraded task = %d, want 206", code)
+	}
+	code, body := do(t, "GET", base+"/eigen/node/services", "", nil)
+	if code != 200 || !strings.Contains(string(body), `"id":"marketplace-network-7"`) || !strings.Contains(string(body), "probe failed") {
+		t.Fatalf("services = %d %s", code, body)
+	}
+	if code, _ := do(t, "GET", base+"/eigen/node/services/marketplace-network-7/health", "", nil); code != 206 {
+		t.Fatalf("task health = %d, want 206", code)
+	}
+}
