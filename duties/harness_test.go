@@ -75,6 +75,7 @@ func dealCluster(t testing.TB, n, validators int, seed uint64) ([]crypto.PrivKey
 type simCluster struct {
 	sim     *beaconsim.Simulator
 	url     string
+	slot    time.Duration
 	lock    *cluster.Lock
 	pipes   []*duties.Pipeline
 	regs    []*prometheus.Registry
@@ -89,6 +90,7 @@ type clusterOpts struct {
 	extra      int
 	stopped    map[int]bool // operators that never start
 	genesisIn  time.Duration
+	slot       time.Duration // 0 means 1 s
 	log        bool
 }
 
@@ -114,6 +116,9 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 	cfg.ExtraValidators = o.extra
 	cfg.Seed = 3
 	cfg.SlotDuration = time.Second
+	if o.slot > 0 {
+		cfg.SlotDuration = o.slot
+	}
 	cfg.GenesisTime = time.Now().Add(o.genesisIn).Truncate(time.Second)
 	sim, err := beaconsim.New(cfg, log.Named("sim"))
 	if err != nil {
@@ -124,7 +129,7 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &simCluster{sim: sim, url: "http://" + ln.Addr().String(), lock: lock, cancel: cancel,
+	c := &simCluster{sim: sim, url: "http://" + ln.Addr().String(), slot: cfg.SlotDuration, lock: lock, cancel: cancel,
 		qbftNet: consensus.NewInmemNetwork(n), psNet: duties.NewInmemParSigNetwork(n)}
 	t.Cleanup(c.stop)
 	c.wg.Add(1)
@@ -203,7 +208,7 @@ func (c *simCluster) stop() {
 // waitSlot waits until the simulator's clock reaches slot.
 func (c *simCluster) waitSlot(t testing.TB, slot phase0.Slot) {
 	t.Helper()
-	time.Sleep(time.Until(c.sim.GenesisTime().Add(time.Duration(slot) * time.Second)))
+	time.Sleep(time.Until(c.sim.GenesisTime().Add(time.Duration(slot) * c.slot)))
 }
 
 func decodeHexT(s string) ([]byte, error) {

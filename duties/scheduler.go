@@ -231,72 +231,88 @@ func (s *scheduler) ourIndices() []phase0.ValidatorIndex {
 	return out
 }
 
-// fetch fetches one kind of duties of epoch e and replaces what was known.
-func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) error {
-	indices := s.ourIndices()
-	if len(indices) == 0 {
-		return nil
+// kindTypes are the duty types each kind of duty query schedules.
+var kindTypes = map[dutyKind][]DutyType{
+	kindAttester: {DutyAttester, DutyPrepareAggregator, DutyAggregator},
+	kindProposer: {DutyRandao, DutyProposer},
+	kindSync:     {DutySyncMessage},
+}
+
+// slotDefs are definitions by slot and duty type.
+type slotDefs map[phase0.Slot]map[DutyType]DefinitionSet
+
+func (d slotDefs) add(slot phase0.Slot, def Definition, types ...DutyType) {
+	if d[slot] == nil {
+		d[slot] = map[DutyType]DefinitionSet{}
 	}
-	var (
-		meta map[string]any
-		defs = map[phase0.Slot]map[DutyType]DefinitionSet{}
-	)
-	add := func(slot phase0.Slot, idx phase0.ValidatorIndex, def Definition, types ...DutyType) {
-		if s.timer.Epoch(slot) != e {
-			return // outside the epoch: ignore rather than trust
+	for _, t := range types {
+		if d[slot][t] == nil {
+			d[slot][t] = DefinitionSet{}
 		}
-		if defs[slot] == nil {
-			defs[slot] = map[DutyType]DefinitionSet{}
-		}
-		for _, t := range types {
-			if defs[slot][t] == nil {
-				defs[slot][t] = DefinitionSet{}
-			}
-			defs[slot][t][def.PubKey] = def
-		}
+		d[slot][t][def.PubKey] = def
 	}
+}
+
+// query asks the beacon node for one kind of duties of epoch e; duties outside the epoch or of validators
+// that are not ours are ignored rather than trusted.
+func (s *scheduler) query(ctx context.Context, kind dutyKind, e phase0.Epoch, indices []phase0.ValidatorIndex) (
+	slotDefs, map[string]any, error,
+) {
+	defs := slotDefs{}
+	inEpoch := func(slot phase0.Slot) bool { return s.timer.Epoch(slot) == e }
 	switch kind {
 	case kindAttester:
 		resp, err := s.bn.AttesterDuties(ctx, &api.AttesterDutiesOpts{Epoch: e, Indices: indices})
 		if err != nil {
-			return fmt.Errorf("attester duties: %w", err)
+			return nil, nil, fmt.Errorf("attester duties: %w", err)
 		}
-		meta = resp.Metadata
 		for _, d := range resp.Data {
-			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok {
-				add(d.Slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Attester: d},
-					DutyAttester, DutyPrepareAggregator, DutyAggregator)
+			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok && inEpoch(d.Slot) {
+				defs.add(d.Slot, Definition{PubKey: pk, Index: d.ValidatorIndex, Attester: d}, kindTypes[kind]...)
 			}
 		}
+		return defs, resp.Metadata, nil
 	case kindProposer:
 		resp, err := s.bn.ProposerDuties(ctx, &api.ProposerDutiesOpts{Epoch: e, Indices: indices})
 		if err != nil {
-			return fmt.Errorf("proposer duties: %w", err)
+			return nil, nil, fmt.Errorf("proposer duties: %w", err)
 		}
-		meta = resp.Metadata
 		for _, d := range resp.Data {
-			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok {
-				add(d.Slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Proposer: d},
-					DutyRandao, DutyProposer)
+			if pk, ok := s.pubkeyOf(d.ValidatorIndex); ok && inEpoch(d.Slot) {
+				defs.add(d.Slot, Definition{PubKey: pk, Index: d.ValidatorIndex, Proposer: d}, kindTypes[kind]...)
 			}
 		}
+		return defs, resp.Metadata, nil
 	case kindSync:
 		resp, err := s.bn.SyncCommitteeDuties(ctx, &api.SyncCommitteeDutiesOpts{Epoch: e, Indices: indices})
 		if err != nil {
-			return fmt.Errorf("sync committee duties: %w", err)
+			return nil, nil, fmt.Errorf("sync committee duties: %w", err)
 		}
-		meta = resp.Metadata
 		for _, d := range resp.Data {
 			pk, ok := s.pubkeyOf(d.ValidatorIndex)
 			if !ok {
 				continue
 			}
-			for slot := s.timer.FirstSlot(e); s.timer.Epoch(slot) == e; slot++ {
-				add(slot, d.ValidatorIndex, Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}, DutySyncMessage)
+			for slot := s.timer.FirstSlot(e); inEpoch(slot); slot++ {
+				defs.add(slot, Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}, kindTypes[kind]...)
 			}
 		}
+		return defs, resp.Metadata, nil
 	}
-	root, _ := meta["dependent_root"].(string)
+	return nil, nil, fmt.Errorf("unknown duty kind %q", kind)
+}
+
+// fetch fetches one kind of duties of epoch e and replaces what was known of that kind.
+func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) error {
+	indices := s.ourIndices()
+	if len(indices) == 0 {
+		return nil
+	}
+	defs, meta, err := s.query(ctx, kind, e, indices)
+	if err != nil {
+		return err
+	}
+	root := dependentRoot(meta)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ed := s.epochs[e]
@@ -304,10 +320,8 @@ func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) er
 		ed = &epochDuties{roots: map[dutyKind]string{}, bySlot: map[phase0.Slot]map[DutyType]DefinitionSet{}}
 		s.epochs[e] = ed
 	}
-	kindTypes := map[dutyKind][]DutyType{kindAttester: {DutyAttester, DutyPrepareAggregator, DutyAggregator},
-		kindProposer: {DutyRandao, DutyProposer}, kindSync: {DutySyncMessage}}[kind]
 	for slot := range ed.bySlot {
-		for _, t := range kindTypes {
+		for _, t := range kindTypes[kind] {
 			delete(ed.bySlot[slot], t)
 		}
 	}
@@ -319,7 +333,7 @@ func (s *scheduler) fetch(ctx context.Context, kind dutyKind, e phase0.Epoch) er
 			ed.bySlot[slot][t] = set
 		}
 	}
-	ed.roots[kind] = strings.ToLower(root)
+	ed.roots[kind] = root
 	s.log.Debug("duties fetched", zap.String("kind", string(kind)), zap.Uint64("epoch", uint64(e)),
 		zap.Int("slots", len(defs)), zap.String("dependent_root", root))
 	return nil
@@ -379,4 +393,16 @@ func (s *scheduler) knownIndices() map[PubKey]phase0.ValidatorIndex {
 		out[pk] = idx
 	}
 	return out
+}
+
+// dependentRoot returns the response's dependent root as 0x-hex ("" if absent). go-eth2-client decodes it
+// as a phase0.Root; other clients may leave a string.
+func dependentRoot(meta map[string]any) string {
+	switch v := meta["dependent_root"].(type) {
+	case phase0.Root:
+		return fmt.Sprintf("%#x", v[:])
+	case string:
+		return strings.ToLower(v)
+	}
+	return ""
 }

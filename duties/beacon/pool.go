@@ -145,20 +145,16 @@ func first[T any](ctx context.Context, p *Pool, call string, fn func(context.Con
 	ch := make(chan answer[T], len(p.nodes))
 	for _, n := range p.nodes {
 		go func() {
+			var v T
+			// do records the node's health before the answer is delivered.
 			err := p.do(ctx, n, call, func(ctx context.Context) error {
-				v, err := fn(ctx, n.Client)
-				if err == nil {
+				var err error
+				if v, err = fn(ctx, n.Client); err == nil {
 					err = check(v)
 				}
-				if err != nil {
-					return err
-				}
-				ch <- answer[T]{node: n.Name, val: v}
-				return nil
+				return err
 			})
-			if err != nil {
-				ch <- answer[T]{node: n.Name, err: err}
-			}
+			ch <- answer[T]{node: n.Name, val: v, err: err}
 		}()
 	}
 	var errs []error
