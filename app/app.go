@@ -19,6 +19,7 @@ import (
 	"github.com/stingerdvt/stinger/api"
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/config"
+	"github.com/stingerdvt/stinger/duties"
 )
 
 // Shutdown budget: the whole stop sequence ends within ShutdownTimeout, each
@@ -63,6 +64,8 @@ type App struct {
 	apiAddr   chan net.Addr
 	// cluster is nil until a cluster lock exists.
 	cluster *clusterState
+	// pipeline is the running duty pipeline, nil until it starts.
+	pipeline atomic.Pointer[duties.Pipeline]
 }
 
 // New builds every component from opts and registers its lifecycle hook,
@@ -98,6 +101,7 @@ func New(opts Options) (*App, error) {
 		a.addCluster,
 		a.addP2P,
 		a.addDuties,
+		a.addMarketplace,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

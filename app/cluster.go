@@ -214,16 +214,16 @@ func (a *App) addDuties() error {
 		return err
 	}
 
+	pipeline := &a.pipeline
 	var (
-		pipeline atomic.Pointer[duties.Pipeline]
-		state    atomic.Value // string: what the pipeline is waiting for
-		store    *slashing.Store
-		cancel   context.CancelFunc
-		wg       sync.WaitGroup
+		state  atomic.Value // string: what the pipeline is waiting for
+		store  *slashing.Store
+		cancel context.CancelFunc
+		wg     sync.WaitGroup
 	)
 	state.Store("waiting for a beacon node")
-	a.api.Handle("/v1/validators", late(&pipeline, (*duties.Pipeline).ValidatorsHandler))
-	a.api.Handle("/v1/duties", late(&pipeline, (*duties.Pipeline).DutiesHandler))
+	a.api.Handle("/v1/validators", late(pipeline, (*duties.Pipeline).ValidatorsHandler))
+	a.api.Handle("/v1/duties", late(pipeline, (*duties.Pipeline).DutiesHandler))
 	a.health.Register("beacon", func() api.ComponentStatus {
 		if pool.Healthy() {
 			return api.ComponentStatus{State: api.StateHealthy}
@@ -327,7 +327,7 @@ func late[T any](p *atomic.Pointer[T], handler func(*T) http.Handler) http.Handl
 		if c == nil {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(`{"code":503,"message":"the duty pipeline is starting"}` + "\n"))
+			_, _ = w.Write([]byte(`{"code":503,"message":"the component serving this route is still starting"}` + "\n"))
 			return
 		}
 		once.Do(func() { h = handler(c) })

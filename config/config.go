@@ -68,6 +68,8 @@ type MarketplaceConfig struct {
 	RPCURLs []string `yaml:"rpc_urls" doc:"JSON-RPC endpoints of the marketplace chain (empty: execution_rpc_urls)"`
 	// Confirmations is how many blocks an event must be buried before it is acted on.
 	Confirmations uint64 `yaml:"confirmations" doc:"blocks an event must be buried under before the agent acts on it"`
+	// StartBlock is where the agent starts following the contracts (their deployment block).
+	StartBlock uint64 `yaml:"start_block" doc:"block to start following the contracts from (their deployment block)"`
 	// PollInterval is how often the agent polls the chain for new blocks.
 	PollInterval time.Duration `yaml:"poll_interval" doc:"how often the agent polls the chain for new blocks (Go duration, e.g. 12s)"`
 	// Contracts are the marketplace contract addresses.
