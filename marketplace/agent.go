@@ -30,7 +30,7 @@ type Config struct {
 	Confirmations uint64         // confirmations before acting on a block
 	ChunkSize     uint64         // max blocks per eth_getLogs (0: 2000)
 	PollInterval  time.Duration  // head polling period (0: 4 s)
-	DataDir       string         // the watcher's store is DataDir/marketplace.db
+	DataDir       string         // stores: DataDir/marketplace.db (watcher), DataDir/marketplace-tasks.db (task history)
 }
 
 // Deps are the agent's injected collaborators.
@@ -82,7 +82,8 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	}
 	a.Watcher = w
 	r, err := tasks.New(tasks.Options{Fetcher: deps.Fetcher, Validator: deps.Validator, Now: deps.Now,
-		Log: deps.Log.Named("tasks"), Registerer: deps.Registerer})
+		Log: deps.Log.Named("tasks"), Registerer: deps.Registerer,
+		HistoryPath: filepath.Join(cfg.DataDir, "marketplace-tasks.db")})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -108,8 +109,11 @@ func (a *Agent) Run(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close releases the store and RPC connections. Run must have returned.
+// Close releases the stores and RPC connections. Run must have returned.
 func (a *Agent) Close() {
+	if a.Runner != nil {
+		_ = a.Runner.Close()
+	}
 	if a.Watcher != nil {
 		_ = a.Watcher.Close()
 	}

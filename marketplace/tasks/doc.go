@@ -12,7 +12,8 @@
 //     are never pulled: a missing image is reported).
 //
 // Health checks (HTTP, TCP or exec) run on an interval; every result is kept in a bounded history
-// that performance reports read. Runner.Sync starts tasks for new assignments and stops tasks whose
+// (persisted in bbolt when Options.HistoryPath is set, so reports survive restarts) that
+// performance reports read. Runner.Sync starts tasks for new assignments and stops tasks whose
 // assignment disappeared; Runner.Snapshot and Handler expose per-task state; metrics go to an
 // injected prometheus.Registerer.
 package tasks

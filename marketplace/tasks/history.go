@@ -28,11 +28,14 @@ type PeriodStats struct {
 	FirstObserved time.Time
 }
 
-// history is a bounded ring of samples in time order.
+// history is a bounded ring of samples in time order, optionally persisted.
 type history struct {
 	mu      sync.Mutex
 	samples []Sample
 	limit   int
+	id      uint64
+	store   *historyStore // nil: memory only
+	onErr   func(error)
 }
 
 func newHistory(limit int) *history { return &history{limit: limit} }
@@ -40,6 +43,11 @@ func newHistory(limit int) *history { return &history{limit: limit} }
 func (h *history) add(s Sample) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.store != nil {
+		if err := h.store.append(h.id, s, h.limit); err != nil && h.onErr != nil {
+			h.onErr(err)
+		}
+	}
 	if len(h.samples) >= h.limit {
 		copy(h.samples, h.samples[len(h.samples)-h.limit+1:])
 		h.samples = h.samples[:h.limit-1]

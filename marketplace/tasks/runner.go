@@ -28,6 +28,7 @@ type Options struct {
 	SampleInterval time.Duration // sampling period of tasks without a health check (default 10 s)
 	HistoryLimit   int           // samples kept per Network (default 100,000)
 	DockerSocket   string        // Docker Engine API socket for container tasks (default /var/run/docker.sock)
+	HistoryPath    string        // bbolt file persisting samples across restarts ("" = memory only)
 	Log            *zap.Logger
 	Registerer     prometheus.Registerer
 }
@@ -69,6 +70,7 @@ type Runner struct {
 	log     *zap.Logger
 	metrics *metrics
 	docker  *docker
+	store   *historyStore
 
 	mu      sync.Mutex
 	tasks   map[uint64]*task
@@ -106,8 +108,44 @@ func New(opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runner{opts: opts, log: opts.Log, metrics: m, docker: newDocker(opts.DockerSocket),
-		tasks: map[uint64]*task{}, history: map[uint64]*history{}}, nil
+	r := &Runner{opts: opts, log: opts.Log, metrics: m, docker: newDocker(opts.DockerSocket),
+		tasks: map[uint64]*task{}, history: map[uint64]*history{}}
+	if opts.HistoryPath != "" {
+		if r.store, err = openHistoryStore(opts.HistoryPath); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Close stops every task and closes the history store.
+func (r *Runner) Close() error {
+	r.StopAll()
+	if r.store != nil {
+		return r.store.close()
+	}
+	return nil
+}
+
+// historyOf returns the Network's history, loading persisted samples on first use. r.mu is held.
+func (r *Runner) historyOf(id uint64) (*history, bool) {
+	if h, ok := r.history[id]; ok {
+		return h, true
+	}
+	h := newHistory(r.opts.HistoryLimit)
+	if r.store == nil {
+		return h, false
+	}
+	h.id, h.store = id, r.store
+	h.onErr = func(err error) {
+		r.log.Warn("persist task sample", zap.Uint64("network_id", id), zap.Error(err))
+	}
+	samples, err := r.store.load(id, r.opts.HistoryLimit)
+	if err != nil {
+		r.log.Warn("load task history", zap.Uint64("network_id", id), zap.Error(err))
+	}
+	h.samples = samples
+	return h, len(samples) > 0
 }
 
 // Source is what Run follows: the watcher's assignments and their change signal.
@@ -153,11 +191,8 @@ func (r *Runner) Sync(ctx context.Context, assignments []watcher.Assignment) {
 		if _, running := r.tasks[id]; running || ctx.Err() != nil {
 			continue
 		}
-		h, ok := r.history[id]
-		if !ok {
-			h = newHistory(r.opts.HistoryLimit)
-			r.history[id] = h
-		}
+		h, _ := r.historyOf(id)
+		r.history[id] = h
 		t := newTask(r, as[0], dams(as), h)
 		tctx, cancel := context.WithCancel(ctx)
 		t.cancel = cancel
@@ -202,7 +237,10 @@ func (r *Runner) Snapshot() []Status {
 // Stats summarises a Network's task samples in [from, to). ok=false if the Network never ran here.
 func (r *Runner) Stats(networkID uint64, from, to time.Time) (PeriodStats, bool) {
 	r.mu.Lock()
-	h, ok := r.history[networkID]
+	h, ok := r.historyOf(networkID)
+	if ok {
+		r.history[networkID] = h
+	}
 	t := r.tasks[networkID]
 	r.mu.Unlock()
 	if !ok {
