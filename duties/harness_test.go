@@ -91,6 +91,7 @@ type clusterOpts struct {
 	stopped    map[int]bool // operators that never start
 	genesisIn  time.Duration
 	slot       time.Duration // 0 means 1 s
+	preset     string        // "" means minimal (8 slots per epoch)
 	log        bool
 }
 
@@ -118,6 +119,9 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 	cfg.SlotDuration = time.Second
 	if o.slot > 0 {
 		cfg.SlotDuration = o.slot
+	}
+	if o.preset != "" {
+		cfg.Preset = o.preset
 	}
 	cfg.GenesisTime = time.Now().Add(o.genesisIn).Truncate(time.Second)
 	sim, err := beaconsim.New(cfg, log.Named("sim"))
