@@ -132,23 +132,24 @@ func historyConflict(v *validator, src, tgt uint64, root *phase0.Root, allowRepe
 		return &SignedAttestation{SourceEpoch: phase0.Epoch(so), TargetEpoch: phase0.Epoch(t), SigningRoot: r}, nil
 	}
 	// Same target: a repeat or a double vote.
+	// A validator holds at most one record per target (a second one would be
+	// a double vote, which is never recorded), so the first key at tgt decides.
 	if tgt >= s.minTarget && tgt <= s.maxTgt {
-		for k, val := c.Seek(v.attKey(tgt, 0)); k != nil; k, val = c.Next() {
+		if k, val := c.Seek(v.attKey(tgt, 0)); k != nil {
 			t, so, ok, err := v.splitAttKey(k)
 			if err != nil {
 				return history{}, err
 			}
-			if !ok || t != tgt {
-				break
+			if ok && t == tgt {
+				a, err := record(k, val)
+				if err != nil {
+					return history{}, err
+				}
+				if allowRepeat && so == src && sameRoot(a.SigningRoot, root) {
+					return history{repeat: true}, nil
+				}
+				return history{conflict: a, offence: ErrDoubleVote}, nil
 			}
-			a, err := record(k, val)
-			if err != nil {
-				return history{}, err
-			}
-			if allowRepeat && so == src && sameRoot(a.SigningRoot, root) {
-				return history{repeat: true}, nil
-			}
-			return history{conflict: a, offence: ErrDoubleVote}, nil
 		}
 	}
 	// A recorded attestation surrounds the new one: old.target > tgt and

@@ -264,5 +264,3 @@ func (v *validator) putAttestation(src, tgt uint64, root *phase0.Root) error {
 	v.sum.addAttestation(src, tgt)
 	return v.saveSummary()
 }
-
-func bigEndian(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
