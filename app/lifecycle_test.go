@@ -94,7 +94,9 @@ func TestLifecycleStartsInOrderAndStopsInReverse(t *testing.T) {
 
 func TestLifecycleBoundsAStuckStop(t *testing.T) {
 	r := &recorder{}
-	lc := app.NewLifecycle(zap.NewNop(), 500*time.Millisecond, 200*time.Millisecond)
+	// Each stuck hook gets 200ms of a 2s budget: the remaining 1.6s leave
+	// ample room for the first hook's stop even on a loaded machine.
+	lc := app.NewLifecycle(zap.NewNop(), 2*time.Second, 200*time.Millisecond)
 	lc.Append(hook(r, "first", nil))
 	lc.Append(app.Hook{Name: "stuck", Stop: func(context.Context) error { select {} }})
 	lc.Append(app.Hook{Name: "slow", Stop: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }})
@@ -103,8 +105,8 @@ func TestLifecycleBoundsAStuckStop(t *testing.T) {
 	begin := time.Now()
 	err := lc.Run(ctx)
 	elapsed := time.Since(begin)
-	if elapsed > time.Second {
-		t.Errorf("shutdown took %s, want within the 500ms budget (plus slack)", elapsed)
+	if elapsed > 2*time.Second {
+		t.Errorf("shutdown took %s, want within the 2s budget", elapsed)
 	}
 	for _, want := range []string{"stop slow", "stop stuck"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
