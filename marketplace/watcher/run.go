@@ -17,11 +17,20 @@ import (
 var errReorg = errors.New("reorg detected")
 
 // Run follows the chain until ctx ends. RPC errors are retried with backoff (and fail over inside
-// MultiClient); only ctx ending stops it.
+// MultiClient); only ctx ending stops it. With a WebSocket endpoint new heads wake it at once; the
+// poll interval is the fallback (and the subscription is re-made after it drops).
 func (w *Watcher) Run(ctx context.Context) error {
-	wake := w.subscribeHeads(ctx)
+	var (
+		heads       headSub
+		lastAttempt time.Time
+	)
+	defer heads.close()
 	backoff := time.Duration(0)
 	for {
+		if heads.sub == nil && time.Since(lastAttempt) > 30*time.Second {
+			lastAttempt = time.Now()
+			heads = w.subscribeHeads(ctx)
+		}
 		caughtUp, err := w.Step(ctx)
 		switch {
 		case ctx.Err() != nil:
@@ -46,23 +55,47 @@ func (w *Watcher) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-wake:
+		case <-heads.ch:
+		case err := <-heads.errc():
+			w.log.Debug("new-head subscription dropped, polling", zap.Error(err))
+			heads.close()
 		case <-time.After(delay):
 		}
 	}
 }
 
-func (w *Watcher) subscribeHeads(ctx context.Context) <-chan *types.Header {
+// headSub is an optional new-head subscription (zero value: none).
+type headSub struct {
+	ch  chan *types.Header
+	sub ethereum.Subscription
+}
+
+func (h *headSub) errc() <-chan error {
+	if h.sub == nil {
+		return nil
+	}
+	return h.sub.Err()
+}
+
+func (h *headSub) close() {
+	if h.sub != nil {
+		h.sub.Unsubscribe()
+	}
+	*h = headSub{}
+}
+
+func (w *Watcher) subscribeHeads(ctx context.Context) headSub {
 	hs, ok := w.chain.(HeadSubscriber)
 	if !ok {
-		return nil
+		return headSub{}
 	}
 	ch := make(chan *types.Header, 16)
-	if _, err := hs.SubscribeNewHead(ctx, ch); err != nil {
+	sub, err := hs.SubscribeNewHead(ctx, ch)
+	if err != nil {
 		w.log.Debug("new-head subscription unavailable, polling", zap.Error(err))
-		return nil
+		return headSub{}
 	}
-	return ch
+	return headSub{ch: ch, sub: sub}
 }
 
 // Step processes at most one chunk of confirmed blocks. It returns caughtUp=true when the cursor
