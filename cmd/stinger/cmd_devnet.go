@@ -18,6 +18,7 @@ import (
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/internal/logging"
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
+	"github.com/stingerdvt/stinger/testnet/compose"
 	"github.com/stingerdvt/stinger/testnet/devnet"
 )
 
@@ -26,7 +27,7 @@ func newDevnetCmd() *cobra.Command {
 		Use:   "devnet",
 		Short: "Local devnets: a whole cluster on loopback, a beacon chain simulator, its score, a compose project",
 	}
-	cmd.AddCommand(newDevnetBeaconCmd(), newDevnetScoreCmd(), newDevnetUpCmd(), newDevnetDownCmd())
+	cmd.AddCommand(newDevnetBeaconCmd(), newDevnetScoreCmd(), newDevnetUpCmd(), newDevnetDownCmd(), newDevnetComposeCmd())
 	return cmd
 }
 
@@ -259,4 +260,41 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func newDevnetComposeCmd() *cobra.Command {
+	opts := compose.DefaultOptions()
+	cmd := &cobra.Command{
+		Use:   "compose",
+		Short: "Write a Docker Compose devnet project (simulator + N nodes) using the local stinger:dev image",
+		Long: `Writes --out: compose.yaml (the beacon chain simulator and N nodes on a private network, each with its
+own data directory mounted at /data; image from "make docker", nothing pulled), the nodes' keys,
+a README, and Prometheus + Grafana (with a stinger dashboard) and geth behind the compose profiles
+"monitoring" and "chain", off by default. Keys come from a trusted dealer run now (INSECURE: devnet
+only; "stinger devnet up" runs a real DKG).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.ForkVersion = devnet.ForkVersion
+			if err := compose.Generate(opts); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s: %d nodes, %d validators (keys from a trusted dealer: devnet only).\n"+
+				"  cd %s && docker compose up   (Compose v1: docker-compose up)\n  node0 API http://127.0.0.1:%d   simulator http://127.0.0.1:%d\n",
+				opts.Out, opts.Nodes, opts.Validators, opts.Out, opts.APIBasePort, opts.BeaconPort)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Out, "out", "", "project directory (must be empty or missing)")
+	fl.IntVar(&opts.Nodes, "nodes", opts.Nodes, "number of operators (3f+1)")
+	fl.IntVar(&opts.Validators, "validators", opts.Validators, "distributed validators")
+	fl.IntVar(&opts.ExtraValidators, "extra-validators", 0, "validators the simulator signs for itself (default: as many as --validators)")
+	fl.DurationVar(&opts.Slot, "slot", opts.Slot, "slot duration (whole seconds)")
+	fl.StringVar(&opts.Preset, "preset", opts.Preset, "consensus preset: minimal or mainnet")
+	fl.StringVar(&opts.Image, "image", opts.Image, "stinger image (built locally by make docker)")
+	fl.StringVar(&opts.Subnet, "subnet", opts.Subnet, "private network IPv4 /24")
+	fl.IntVar(&opts.BeaconPort, "beacon-port", opts.BeaconPort, "host port (127.0.0.1) of the simulator")
+	fl.IntVar(&opts.APIBasePort, "api-base-port", opts.APIBasePort, "host port (127.0.0.1) of node0's API; node i uses base+i")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
 }
