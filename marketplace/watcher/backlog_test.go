@@ -194,3 +194,39 @@ func BenchmarkCatchUp100kEvents(b *testing.B) {
 		_ = w.Close()
 	}
 }
+
+// TestMalformedLogIsSkippedNotFatal: a marketplace-topic log that does not decode is counted and
+// skipped, both when first seen and when the journal is replayed after a restart.
+func TestMalformedLogIsSkippedNotFatal(t *testing.T) {
+	m, registry, factory, operator, want := backlog(200)
+	bad := m.logs[0]
+	bad.Data = []byte{1, 2, 3} // NetworkRegistered with truncated terms
+	bad.Index = 9999
+	m.logs = append(m.logs, bad)
+	sort.Slice(m.logs, func(i, j int) bool {
+		if m.logs[i].BlockNumber != m.logs[j].BlockNumber {
+			return m.logs[i].BlockNumber < m.logs[j].BlockNumber
+		}
+		return m.logs[i].Index < m.logs[j].Index
+	})
+	dir := t.TempDir()
+	cfg := watcher.Config{Registry: registry, Factory: factory, Operator: operator, StartBlock: 1, ChunkSize: 50,
+		StorePath: filepath.Join(dir, "m.db")}
+	w, err := watcher.New(cfg, m, zap.NewNop(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runToHead(t, w)
+	if !equalIDs(networkIDs(w.Assignments()), want) {
+		t.Fatalf("assignments %v, want %v", networkIDs(w.Assignments()), want)
+	}
+	_ = w.Close()
+	w2, err := watcher.New(cfg, m, zap.NewNop(), nil)
+	if err != nil {
+		t.Fatalf("restart with a malformed log in the journal: %v", err)
+	}
+	defer w2.Close()
+	if !equalIDs(networkIDs(w2.Assignments()), want) {
+		t.Fatalf("after restart assignments %v, want %v", networkIDs(w2.Assignments()), want)
+	}
+}

@@ -147,8 +147,8 @@ func (w *Watcher) rebuild() error {
 	var penalties []Penalty
 	err := w.store.ForEachLog(func(l *types.Log) error {
 		p, err := st.Apply(l)
-		if err != nil && !errors.Is(err, ErrIgnored) {
-			return fmt.Errorf("replay log %d/%d: %w", l.BlockNumber, l.Index, err)
+		if err != nil && !errors.Is(err, ErrIgnored) { // skipped when first seen too: same outcome
+			w.log.Debug("malformed marketplace log skipped on replay", zap.Uint64("block", l.BlockNumber), zap.Error(err))
 		}
 		if p != nil && p.Operator == w.cfg.Operator {
 			penalties = append(penalties, *p)
