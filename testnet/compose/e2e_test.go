@@ -140,4 +140,3 @@ func waitOK(t *testing.T, url string, timeout time.Duration) {
 		time.Sleep(500 * time.Millisecond)
 	}
 }
-
