@@ -76,6 +76,7 @@ type simCluster struct {
 	sim     *beaconsim.Simulator
 	url     string
 	slot    time.Duration
+	duties  []duties.DutyType
 	lock    *cluster.Lock
 	pipes   []*duties.Pipeline
 	regs    []*prometheus.Registry
@@ -92,6 +93,7 @@ type clusterOpts struct {
 	genesisIn  time.Duration
 	slot       time.Duration // 0 means 1 s
 	preset     string        // "" means minimal (8 slots per epoch)
+	duties     []duties.DutyType
 	log        bool
 }
 
@@ -133,7 +135,7 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &simCluster{sim: sim, url: "http://" + ln.Addr().String(), slot: cfg.SlotDuration, lock: lock, cancel: cancel,
+	c := &simCluster{sim: sim, url: "http://" + ln.Addr().String(), slot: cfg.SlotDuration, duties: o.duties, lock: lock, cancel: cancel,
 		qbftNet: consensus.NewInmemNetwork(n), psNet: duties.NewInmemParSigNetwork(n)}
 	t.Cleanup(c.stop)
 	c.wg.Add(1)
@@ -188,8 +190,8 @@ func (c *simCluster) startOperator(ctx context.Context, t testing.TB, i int, key
 	p, err := duties.New(ctx, duties.Config{Lock: c.lock, OperatorIndex: i, Shares: shares, Beacon: pool,
 		Slashing: store, Consensus: duties.ConsensusConfig{Transport: c.qbftNet.Transport(i), Signer: signer,
 			Verifier: verifier}, ParSig: c.psNet.Transport(i), Rand: seeded(uint64(100 + i)), Logger: log,
-		BuilderRegistrations: true,
-		Registerer:           reg})
+		BuilderRegistrations: true, Duties: c.duties,
+		Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,3 +91,16 @@ func specString(s map[string]any, key, def string) (string, error) {
 	}
 	return str, nil
 }
+
+// syncCommitteeSize reads SYNC_COMMITTEE_SIZE from the beacon node's spec (512 on mainnet, 32 minimal).
+func syncCommitteeSize(ctx context.Context, bn beacon.Client) (uint64, error) {
+	sp, err := bn.Spec(ctx, &api.SpecOpts{})
+	if err != nil {
+		return 0, fmt.Errorf("beacon spec: %w", err)
+	}
+	n, ok := sp.Data["SYNC_COMMITTEE_SIZE"].(uint64)
+	if !ok || n == 0 {
+		return 0, fmt.Errorf("beacon spec: SYNC_COMMITTEE_SIZE missing or zero")
+	}
+	return n, nil
+}

@@ -63,6 +63,10 @@ type Config struct {
 	BuilderRegistrations bool
 	// GasLimit is the registered gas limit; zero means DefaultGasLimit.
 	GasLimit uint64
+	// Duties, if not empty, limits the pipeline to these duty types (benchmarks, or an operator who must
+	// not do some duty); empty means every duty. RANDAO and proposer, and the prepare/aggregate pairs, only
+	// make sense together.
+	Duties []DutyType
 	// Graffiti is put in our block proposals.
 	Graffiti [32]byte
 	// Outcomes persists duty outcomes; nil keeps them in memory.
@@ -148,13 +152,21 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 			SlotsPerEpoch: network.SlotsPerEpoch},
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
 	p.signed = newSignedDB()
+	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
+	if err != nil {
+		return nil, err
+	}
 	hs := handlers{
 		DutyAttester:          newAttester(network),
 		DutyRandao:            &randao{network: network, db: p.signed},
 		DutyProposer:          &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
 		DutyPrepareAggregator: &prepareAggregator{network: network, db: p.signed},
 		DutySyncMessage:       &syncMessage{network: network},
-		DutyAggregator:        &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
+		DutyPrepareSyncContribution: &prepareSyncContribution{network: network, db: p.signed,
+			syncSize: syncSize},
+		DutySyncContribution: &syncContribution{network: network, clock: cfg.Clock, signed: p.signed,
+			state: p.db, syncSize: syncSize},
+		DutyAggregator: &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
 	}
 	if cfg.BuilderRegistrations {
 		gas := cfg.GasLimit
@@ -163,6 +175,17 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		}
 		hs[DutyBuilderRegistration] = &builderRegistration{feeRecipients: keys.feeRecipients, gasLimit: gas,
 			timestamp: network.GenesisTime}
+	}
+	if len(cfg.Duties) > 0 {
+		only := make(handlers, len(cfg.Duties))
+		for _, t := range cfg.Duties {
+			h, ok := hs[t]
+			if !ok {
+				return nil, fmt.Errorf("duties config: Duties lists %s, which has no handler", t)
+			}
+			only[t] = h
+		}
+		hs = only
 	}
 	types := make(map[DutyType]bool, len(hs))
 	for t := range hs {

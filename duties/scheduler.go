@@ -28,9 +28,11 @@ var triggers = []trigger{
 	{DutyProposer, 0, 1},
 	{DutyPrepareAggregator, 0, 1},
 	{DutyBuilderRegistration, 0, 1},
+	{DutyPrepareSyncContribution, 0, 1},
 	{DutyAttester, 1, 3},
 	{DutySyncMessage, 1, 3},
 	{DutyAggregator, 2, 3},
+	{DutySyncContribution, 2, 3},
 }
 
 // dutyKind is a kind of beacon node duty query.
@@ -235,7 +237,7 @@ func (s *scheduler) ourIndices() []phase0.ValidatorIndex {
 var kindTypes = map[dutyKind][]DutyType{
 	kindAttester: {DutyAttester, DutyPrepareAggregator, DutyAggregator},
 	kindProposer: {DutyRandao, DutyProposer},
-	kindSync:     {DutySyncMessage},
+	kindSync:     {DutySyncMessage, DutyPrepareSyncContribution, DutySyncContribution},
 }
 
 // slotDefs are definitions by slot and duty type.

@@ -1,0 +1,297 @@
+package duties
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/attestantio/go-eth2-client/api"
+	"github.com/attestantio/go-eth2-client/spec/altair"
+	"github.com/attestantio/go-eth2-client/spec/phase0"
+
+	"github.com/stingerdvt/stinger/duties/beacon"
+	"github.com/stingerdvt/stinger/eth2/signing"
+)
+
+// Sync committee constants of the consensus specs.
+const (
+	SyncCommitteeSubnetCount             = 4
+	TargetAggregatorsPerSyncSubcommittee = 16
+)
+
+// ErrContributionMismatch: a proposed contribution is not for the block root the cluster agreed on.
+var ErrContributionMismatch = errors.New("contribution does not match the decided sync committee block root")
+
+// syncSubcommittee returns the subcommittee of a validator's first sync committee position. A validator
+// holds one position in all but vanishingly rare cases on mainnet (512 positions, about a million
+// validators); for the others only the first position's subcommittee contributes (documented limitation).
+func syncSubcommittee(d Definition, syncCommitteeSize uint64) (uint64, bool) {
+	if d.Sync == nil || len(d.Sync.ValidatorSyncCommitteeIndices) == 0 {
+		return 0, false
+	}
+	pos := slices.Min(d.Sync.ValidatorSyncCommitteeIndices)
+	return uint64(pos) / max(1, syncCommitteeSize/SyncCommitteeSubnetCount), true
+}
+
+// IsSyncCommitteeAggregator is the consensus spec's is_sync_committee_aggregator.
+func IsSyncCommitteeAggregator(syncCommitteeSize uint64, proof phase0.BLSSignature) bool {
+	modulo := max(1, syncCommitteeSize/SyncCommitteeSubnetCount/TargetAggregatorsPerSyncSubcommittee)
+	h := sha256.Sum256(proof[:])
+	return binary.LittleEndian.Uint64(h[:8])%modulo == 0
+}
+
+// prepareSyncContribution handles DutyPrepareSyncContribution: each sync committee member's threshold
+// selection proof for its subcommittee (value: the slot, no consensus needed), kept in the signed DB.
+type prepareSyncContribution struct {
+	network  *signing.Network
+	db       *signedDB
+	syncSize uint64
+}
+
+func (p *prepareSyncContribution) deterministic() {}
+
+func (p *prepareSyncContribution) Type() DutyType { return DutyPrepareSyncContribution }
+
+func (p *prepareSyncContribution) Fetch(_ context.Context, _ beacon.Client, duty Duty, _ DefinitionSet) ([]byte, error) {
+	return binary.BigEndian.AppendUint64(nil, uint64(duty.Slot)), nil
+}
+
+func (p *prepareSyncContribution) Check(duty Duty, value []byte) error {
+	if len(value) != 8 || binary.BigEndian.Uint64(value) != uint64(duty.Slot) {
+		return fmt.Errorf("%w: sync selection value %x for slot %d", ErrMalformedValue, value, duty.Slot)
+	}
+	return nil
+}
+
+func (p *prepareSyncContribution) Decided(Duty, []byte) {}
+
+func (p *prepareSyncContribution) Messages(duty Duty, defs DefinitionSet, value []byte) (UnsignedSet, error) {
+	if err := p.Check(duty, value); err != nil {
+		return nil, err
+	}
+	epoch := phase0.Epoch(uint64(duty.Slot) / p.network.SlotsPerEpoch)
+	out := make(UnsignedSet, len(defs))
+	for pk, def := range defs {
+		sub, ok := syncSubcommittee(def, p.syncSize)
+		if !ok {
+			return nil, fmt.Errorf("%w: %#x", ErrNoSyncDuty, pk[:6])
+		}
+		out[pk] = &Message{Object: &altair.SyncAggregatorSelectionData{Slot: duty.Slot, SubcommitteeIndex: sub},
+			Domain: signing.DomainSyncCommitteeSelectionProof, Epoch: epoch}
+	}
+	return out, nil
+}
+
+func (p *prepareSyncContribution) Protect(context.Context, SlashingStore, PubKey, *Message) error {
+	return nil
+}
+
+func (p *prepareSyncContribution) Submit(_ context.Context, _ beacon.Client, duty Duty, _ DefinitionSet, _ []byte,
+	sigs SignedSet,
+) error {
+	p.db.put(duty, sigs)
+	return nil
+}
+
+// syncContribution handles DutySyncContribution: at 2/3 of the slot each selected sync aggregator's
+// subcommittee contribution for the agreed block root is fetched, agreed, signed and submitted.
+type syncContribution struct {
+	network  *signing.Network
+	clock    Clock
+	signed   *signedDB
+	state    StateDB
+	syncSize uint64
+}
+
+func (s *syncContribution) Type() DutyType { return DutySyncContribution }
+
+// selected returns the selected aggregators' selection proofs; wait says whether to wait for them.
+func (s *syncContribution) selected(ctx context.Context, duty Duty, defs DefinitionSet, wait bool) (
+	map[PubKey]phase0.BLSSignature, error,
+) {
+	out := make(map[PubKey]phase0.BLSSignature)
+	prep := Duty{Slot: duty.Slot, Type: DutyPrepareSyncContribution}
+	for pk := range defs {
+		c := ctx
+		if !wait {
+			var cancel context.CancelFunc
+			c, cancel = context.WithCancel(ctx)
+			cancel()
+		}
+		proof, err := s.signed.await(c, prep, pk)
+		if err != nil {
+			if wait {
+				return nil, err
+			}
+			continue
+		}
+		if IsSyncCommitteeAggregator(s.syncSize, proof) {
+			out[pk] = proof
+		}
+	}
+	return out, nil
+}
+
+func (s *syncContribution) narrow(ctx context.Context, duty Duty, defs DefinitionSet) (DefinitionSet, error) {
+	sel, err := s.selected(ctx, duty, defs, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make(DefinitionSet, len(sel))
+	for pk := range sel {
+		out[pk] = defs[pk]
+	}
+	return out, nil
+}
+
+func (s *syncContribution) decidedRoot(slot phase0.Slot) (phase0.Root, bool) {
+	v, ok := s.state.Decided(Duty{Slot: slot, Type: DutySyncMessage})
+	if !ok || len(v) != 32 {
+		return phase0.Root{}, false
+	}
+	return phase0.Root(v), true
+}
+
+func (s *syncContribution) Fetch(ctx context.Context, bn beacon.Client, duty Duty, defs DefinitionSet) ([]byte, error) {
+	root, ok := s.decidedRoot(duty.Slot)
+	if !ok {
+		return nil, errors.New("no sync committee block root decided for the slot")
+	}
+	contribs := map[uint64]*altair.SyncCommitteeContribution{}
+	for _, def := range defs {
+		sub, ok := syncSubcommittee(def, s.syncSize)
+		if !ok || contribs[sub] != nil {
+			continue
+		}
+		for {
+			resp, err := bn.SyncCommitteeContribution(ctx, &api.SyncCommitteeContributionOpts{Slot: duty.Slot,
+				SubcommitteeIndex: sub, BeaconBlockRoot: root})
+			if err == nil && resp.Data != nil {
+				contribs[sub] = resp.Data
+				break
+			}
+			if sleepUntil(ctx, s.clock, s.clock.Now().Add(s.network.SlotDuration/24)) != nil {
+				return nil, fmt.Errorf("sync committee contribution of subcommittee %d: %w", sub, err)
+			}
+		}
+	}
+	return encodeContributions(contribs)
+}
+
+// encodeContributions encodes contributions by subcommittee: count (4), then per subcommittee its SSZ
+// (fixed size, the subcommittee index is inside).
+func encodeContributions(c map[uint64]*altair.SyncCommitteeContribution) ([]byte, error) {
+	subs := make([]uint64, 0, len(c))
+	for k := range c {
+		subs = append(subs, k)
+	}
+	slices.Sort(subs)
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(subs)))
+	for _, k := range subs {
+		s, err := c[k].MarshalSSZ()
+		if err != nil {
+			return nil, fmt.Errorf("encode contribution: %w", err)
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	return b, nil
+}
+
+func decodeContributions(b []byte) (map[uint64]*altair.SyncCommitteeContribution, error) {
+	if len(b) < 4 {
+		return nil, fmt.Errorf("%w: contributions header", ErrMalformedValue)
+	}
+	n := binary.BigEndian.Uint32(b)
+	b = b[4:]
+	out := make(map[uint64]*altair.SyncCommitteeContribution, min(n, SyncCommitteeSubnetCount))
+	for i := range n {
+		if len(b) < 4 || uint64(len(b)-4) < uint64(binary.BigEndian.Uint32(b)) {
+			return nil, fmt.Errorf("%w: contribution %d truncated", ErrMalformedValue, i)
+		}
+		l := binary.BigEndian.Uint32(b)
+		c := &altair.SyncCommitteeContribution{}
+		if err := c.UnmarshalSSZ(b[4 : 4+l]); err != nil {
+			return nil, fmt.Errorf("%w: contribution %d: %v", ErrMalformedValue, i, err)
+		}
+		if _, dup := out[c.SubcommitteeIndex]; dup || c.SubcommitteeIndex >= SyncCommitteeSubnetCount {
+			return nil, fmt.Errorf("%w: contribution %d: subcommittee %d repeated or out of range", ErrMalformedValue,
+				i, c.SubcommitteeIndex)
+		}
+		out[c.SubcommitteeIndex] = c
+		b = b[4+l:]
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes", ErrMalformedValue, len(b))
+	}
+	return out, nil
+}
+
+func (s *syncContribution) Check(duty Duty, value []byte) error {
+	cs, err := decodeContributions(value)
+	if err != nil {
+		return err
+	}
+	root, known := s.decidedRoot(duty.Slot)
+	for sub, c := range cs {
+		if c.Slot != duty.Slot {
+			return fmt.Errorf("%w: contribution of subcommittee %d for slot %d", ErrWrongSlot, sub, c.Slot)
+		}
+		if known && c.BeaconBlockRoot != root {
+			return fmt.Errorf("%w: subcommittee %d", ErrContributionMismatch, sub)
+		}
+	}
+	return nil
+}
+
+func (s *syncContribution) Decided(Duty, []byte) {}
+
+func (s *syncContribution) Messages(duty Duty, defs DefinitionSet, value []byte) (UnsignedSet, error) {
+	cs, err := decodeContributions(value)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := s.selected(context.Background(), duty, defs, false)
+	if err != nil {
+		return nil, err
+	}
+	epoch := phase0.Epoch(uint64(duty.Slot) / s.network.SlotsPerEpoch)
+	out := make(UnsignedSet, len(sel))
+	for pk, proof := range sel {
+		sub, ok := syncSubcommittee(defs[pk], s.syncSize)
+		if !ok || cs[sub] == nil {
+			continue
+		}
+		msg := &altair.ContributionAndProof{AggregatorIndex: defs[pk].Index, Contribution: cs[sub],
+			SelectionProof: proof}
+		out[pk] = &Message{Object: msg, Domain: signing.DomainContributionAndProof, Epoch: epoch}
+	}
+	return out, nil
+}
+
+func (s *syncContribution) Protect(context.Context, SlashingStore, PubKey, *Message) error {
+	return nil
+}
+
+func (s *syncContribution) Submit(ctx context.Context, bn beacon.Client, duty Duty, defs DefinitionSet,
+	value []byte, sigs SignedSet,
+) error {
+	msgs, err := s.Messages(duty, defs, value)
+	if err != nil {
+		return err
+	}
+	out := make([]*altair.SignedContributionAndProof, 0, len(sigs))
+	for pk, sig := range sigs {
+		if m, ok := msgs[pk]; ok {
+			out = append(out, &altair.SignedContributionAndProof{Message: m.Object.(*altair.ContributionAndProof),
+				Signature: sig})
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return bn.SubmitSyncCommitteeContributions(ctx, out)
+}
