@@ -17,6 +17,7 @@ import (
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // DefinitionVersion is the version of the cluster definition format this
@@ -473,7 +474,7 @@ func (d *Definition) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode definition: %w", err)
 	}
-	return writeAtomic(path, append(raw, '\n'), 0o644)
+	return atomicfile.Write(path, append(raw, '\n'), 0o644)
 }
 
 func decodeStrict(raw []byte, v any) error {

@@ -13,6 +13,8 @@ import (
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // IdentityFileName is the name of the operator key file inside the data directory.
@@ -71,7 +73,10 @@ func CreateIdentity(dataDir string, rand io.Reader) (*Identity, error) {
 		return nil, fmt.Errorf("create identity: create data dir: %w", err)
 	}
 	content := []byte(hex.EncodeToString(raw) + "\n")
-	if err := writeExclusive(path, content, identityFileMode); err != nil {
+	if err := atomicfile.WriteNew(path, content, identityFileMode); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("create identity %s: %w", path, ErrIdentityExists)
+		}
 		return nil, fmt.Errorf("create identity: %w", err)
 	}
 	return id, nil
@@ -148,43 +153,4 @@ func identityFromRaw(raw []byte) (*Identity, error) {
 		return nil, fmt.Errorf("derive peer ID: %w", err)
 	}
 	return &Identity{Key: key, PeerID: pid}, nil
-}
-
-// writeExclusive writes content to a temporary file beside path, syncs it and
-// hard-links it into place, which fails if path exists. A crash leaves either
-// no key file or a complete one.
-func writeExclusive(path string, content []byte, mode fs.FileMode) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("create temporary key file: %w", err)
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName)
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("set key file mode: %w", err)
-	}
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write key file: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync key file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close key file: %w", err)
-	}
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: %w", path, ErrIdentityExists)
-		}
-		return fmt.Errorf("install key file: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stingerdvt/stinger/eth2/bls"
 	"github.com/stingerdvt/stinger/eth2/deposit"
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // LockVersion is the version of the cluster lock format.
@@ -241,5 +242,5 @@ func (l *Lock) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, raw, 0o644)
+	return atomicfile.Write(path, raw, 0o644)
 }

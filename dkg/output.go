@@ -15,6 +15,7 @@ import (
 	"github.com/stingerdvt/stinger/eth2/bls"
 	"github.com/stingerdvt/stinger/eth2/deposit"
 	"github.com/stingerdvt/stinger/eth2/keystore"
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // Output file names in an operator's data directory.
@@ -131,7 +132,7 @@ func writeKeystore(dataDir string, lock *cluster.Lock, share *bls.SecretKey, i i
 	if err != nil {
 		return fmt.Errorf("write outputs: keystore %d: %w", i, err)
 	}
-	if err := writeFile(PasswordPath(dataDir, i), []byte(password), 0o600); err != nil {
+	if err := atomicfile.Write(PasswordPath(dataDir, i), []byte(password), 0o600); err != nil {
 		return err
 	}
 	if err := keystore.WriteFile(KeystorePath(dataDir, i), ks); err != nil {
@@ -151,34 +152,6 @@ func (r *byteReader) Read(p []byte) (int, error) {
 	n := copy(p, r.b)
 	r.b = r.b[n:]
 	return n, nil
-}
-
-// writeFile writes content through a synced temporary file renamed into place.
-func writeFile(path string, content []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // LoadShares reads and decrypts this operator's share keystores for a lock

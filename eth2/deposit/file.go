@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 
 	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // MaxFileSize bounds a deposit data file (about 40,000 entries).
@@ -203,47 +204,11 @@ func WriteFile(path string, entries []Data, network *signing.Network) error {
 	if err != nil {
 		return fmt.Errorf("write deposit data %s: %w", path, err)
 	}
-	if err := writeFileExclusive(path, data); err != nil {
-		return fmt.Errorf("write deposit data %s: %w", path, err)
+	if err := atomicfile.WriteNew(path, data, FileMode); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("write deposit data %s: %w", path, ErrFileExists)
+		}
+		return fmt.Errorf("write deposit data: %w", err)
 	}
 	return nil
-}
-
-func writeFileExclusive(path string, data []byte) error {
-	if _, err := os.Lstat(path); err == nil {
-		return ErrFileExists
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(FileMode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return ErrFileExists
-		}
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

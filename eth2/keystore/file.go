@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // FileMode is the permission of keystore files written by WriteFile.
@@ -23,56 +25,11 @@ func WriteFile(path string, ks *Keystore) error {
 	if err != nil {
 		return fmt.Errorf("write keystore %s: %w", path, err)
 	}
-	if err := writeFileExclusive(path, data, FileMode); err != nil {
-		return fmt.Errorf("write keystore %s: %w", path, err)
-	}
-	return nil
-}
-
-func writeFileExclusive(path string, data []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	if _, err := os.Lstat(path); err == nil {
-		return ErrFileExists
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // no-op once linked and removed below
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// Link fails if path exists, unlike Rename: no race can replace a keystore.
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return ErrFileExists
+	if err := atomicfile.WriteNew(path, data, FileMode); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("write keystore %s: %w", path, ErrFileExists)
 		}
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync directory: %w", err)
+		return fmt.Errorf("write keystore: %w", err)
 	}
 	return nil
 }
