@@ -168,12 +168,7 @@ func (d *Definition) ComputeHash() ([]byte, error) {
 		op.Approval = ""
 		c.Operators[i] = op
 	}
-	raw, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode definition: %w", err)
-	}
-	h := sha256.Sum256(raw)
-	return h[:], nil
+	return canonicalHash("definition", c)
 }
 
 // Hash returns the decoded DefinitionHash after checking that it matches the content.
@@ -182,14 +177,33 @@ func (d *Definition) Hash() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	got, err := decodeHex("definition_hash", d.DefinitionHash, sha256.Size)
-	if err != nil {
+	if err := checkHash("definition_hash", d.DefinitionHash, want); err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(got, want) {
-		return nil, fmt.Errorf("definition_hash %s does not match the content (computed 0x%x): the file was changed after it was created", d.DefinitionHash, want)
-	}
 	return want, nil
+}
+
+// canonicalHash returns sha256 of v's JSON encoding, canonical for the
+// structs of this package (fields in declaration order, no maps).
+func canonicalHash(what string, v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", what, err)
+	}
+	h := sha256.Sum256(raw)
+	return h[:], nil
+}
+
+// checkHash compares a stored 0x-hex hash field with the computed one.
+func checkHash(field, stored string, want []byte) error {
+	got, err := decodeHex(field, stored, sha256.Size)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("%s %s does not match the content (computed 0x%x): the file was changed after it was written", field, stored, want)
+	}
+	return nil
 }
 
 // Validate checks every field, the hash and every approval present. It

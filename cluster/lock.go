@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -58,12 +57,7 @@ func (l *Lock) ComputeHash() ([]byte, error) {
 	c := *l
 	c.LockHash = ""
 	c.Signatures = nil
-	raw, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("encode lock: %w", err)
-	}
-	h := sha256.Sum256(raw)
-	return h[:], nil
+	return canonicalHash("lock", c)
 }
 
 // Hash returns the decoded lock hash after checking it matches the content.
@@ -72,12 +66,8 @@ func (l *Lock) Hash() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	got, err := decodeHex("lock_hash", l.LockHash, sha256.Size)
-	if err != nil {
+	if err := checkHash("lock_hash", l.LockHash, want); err != nil {
 		return nil, err
-	}
-	if !bytes.Equal(got, want) {
-		return nil, fmt.Errorf("lock_hash %s does not match the content (computed 0x%x)", l.LockHash, want)
 	}
 	return want, nil
 }
