@@ -215,13 +215,8 @@ func (a *App) addDuties() error {
 	}
 
 	pipeline := &a.pipeline
-	var (
-		state  atomic.Value // string: what the pipeline is waiting for
-		store  *slashing.Store
-		cancel context.CancelFunc
-		wg     sync.WaitGroup
-	)
-	state.Store("waiting for a beacon node")
+	bg := newBackground("duties", "waiting for a beacon node")
+	var store *slashing.Store
 	a.api.Handle("/v1/validators", late(pipeline, (*duties.Pipeline).ValidatorsHandler))
 	a.api.Handle("/v1/duties", late(pipeline, (*duties.Pipeline).DutiesHandler))
 	a.health.Register("beacon", func() api.ComponentStatus {
@@ -230,18 +225,13 @@ func (a *App) addDuties() error {
 		}
 		return api.ComponentStatus{State: api.StateUnhealthy, Message: "no beacon node answers"}
 	})
-	a.health.Register("duties", func() api.ComponentStatus {
-		if pipeline.Load() != nil {
-			return api.ComponentStatus{State: api.StateHealthy}
-		}
-		return api.ComponentStatus{State: api.StateInitializing, Message: state.Load().(string)}
-	})
-	start := func(ctx context.Context) error {
+	a.health.Register("duties", bg.health)
+	run := func(ctx context.Context) error {
 		network, err := waitNetwork(ctx, pool, a.logger)
 		if err != nil {
 			return err
 		}
-		state.Store("opening slashing protection")
+		bg.setState("opening slashing protection")
 		store, err = slashing.Open(filepath.Join(a.cfg.DataDir, slashingDBName), network.GenesisValidatorsRoot,
 			slashing.WithLogger(a.logger.Named("slashing")), slashing.WithRegisterer(a.registry))
 		if err != nil {
@@ -257,42 +247,19 @@ func (a *App) addDuties() error {
 			return err
 		}
 		pipeline.Store(p)
+		bg.running()
 		a.logger.Info("Duty pipeline running", zap.String("network", network.Name), zap.Int("validators", len(cs.lock.Validators)))
 		return p.Run(ctx)
 	}
-	a.lifecycle.Append(Hook{
-		Name: "duties",
-		Start: func(context.Context) error {
-			var ctx context.Context
-			ctx, cancel = context.WithCancel(context.Background())
-			wg.Go(func() {
-				if err := start(ctx); err != nil && ctx.Err() == nil {
-					state.Store("stopped: " + err.Error())
-					a.logger.Error("Duty pipeline stopped", zap.Error(err))
-				}
-			})
-			return nil
-		},
-		Stop: func(ctx context.Context) error {
-			if cancel != nil {
-				cancel()
-			}
-			waited := make(chan struct{})
-			go func() { wg.Wait(); close(waited) }()
-			select {
-			case <-waited:
-			case <-ctx.Done():
-				return fmt.Errorf("duty pipeline did not stop: %w", ctx.Err())
-			}
-			qbftTransport.Close()
-			var errs []error
-			if store != nil {
-				errs = append(errs, store.Close())
-			}
-			errs = append(errs, db.Close())
-			return errors.Join(errs...)
-		},
-	})
+	a.lifecycle.Append(bg.hook(a.logger, run, func() error {
+		qbftTransport.Close()
+		var errs []error
+		if store != nil {
+			errs = append(errs, store.Close())
+		}
+		errs = append(errs, db.Close())
+		return errors.Join(errs...)
+	}))
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,13 +35,8 @@ func (a *App) addMarketplace() error {
 		return fmt.Errorf("operator key: %w", err)
 	}
 	rpcs := a.cfg.MarketplaceRPCURLs()
-	var (
-		agent  atomic.Pointer[marketplace.Agent]
-		state  atomic.Value
-		cancel context.CancelFunc
-		wg     sync.WaitGroup
-	)
-	state.Store("waiting for the marketplace chain")
+	var agent atomic.Pointer[marketplace.Agent]
+	bg := newBackground("marketplace", "waiting for the marketplace chain")
 	// The agent's own /eigen/node/services is replaced by the health source below.
 	for _, pattern := range []string{
 		"GET /v1/marketplace/assignments",
@@ -51,12 +45,7 @@ func (a *App) addMarketplace() error {
 	} {
 		a.api.Handle(pattern, late(&agent, routeOf(pattern)))
 	}
-	a.health.Register("marketplace", func() api.ComponentStatus {
-		if agent.Load() != nil {
-			return api.ComponentStatus{State: api.StateHealthy}
-		}
-		return api.ComponentStatus{State: api.StateInitializing, Message: state.Load().(string)}
-	})
+	a.health.Register("marketplace", bg.health)
 	a.health.RegisterSource(func() []api.ComponentReport {
 		ag := agent.Load()
 		if ag == nil {
@@ -83,7 +72,7 @@ func (a *App) addMarketplace() error {
 		}
 		deps.Duties = a.dutySource
 	}
-	start := func(ctx context.Context) error {
+	run := func(ctx context.Context) error {
 		chainID, err := waitChainID(ctx, rpcs, a.logger)
 		if err != nil {
 			return err
@@ -100,37 +89,12 @@ func (a *App) addMarketplace() error {
 		}
 		defer ag.Close()
 		agent.Store(ag)
+		bg.running()
 		a.logger.Info("Marketplace agent running", zap.Uint64("chain_id", chainID),
 			zap.String("operator", ethcrypto.PubkeyToAddress(key.PublicKey).Hex()))
 		return ag.Run(ctx)
 	}
-	a.lifecycle.Append(Hook{
-		Name: "marketplace",
-		Start: func(context.Context) error {
-			var ctx context.Context
-			ctx, cancel = context.WithCancel(context.Background())
-			wg.Go(func() {
-				if err := start(ctx); err != nil && ctx.Err() == nil {
-					state.Store("stopped: " + err.Error())
-					a.logger.Error("Marketplace agent stopped", zap.Error(err))
-				}
-			})
-			return nil
-		},
-		Stop: func(ctx context.Context) error {
-			if cancel != nil {
-				cancel()
-			}
-			waited := make(chan struct{})
-			go func() { wg.Wait(); close(waited) }()
-			select {
-			case <-waited:
-				return nil
-			case <-ctx.Done():
-				return fmt.Errorf("marketplace agent did not stop: %w", ctx.Err())
-			}
-		},
-	})
+	a.lifecycle.Append(bg.hook(a.logger, run, nil))
 	return nil
 }
 
