@@ -20,7 +20,7 @@ BUILD_IMAGE        ?= golang:1.26-bookworm
 RUNTIME_IMAGE      ?= debian:bookworm-slim
 export IMAGE BUILD_IMAGE RUNTIME_IMAGE VERSION COMMIT
 
-.PHONY: help build build-static test fmt-check lint tools fuzz e2e docker docker-test docs clean
+.PHONY: help build build-static test fmt-check lint tools fuzz e2e docker docker-test docs contracts clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ docker: ## image $(IMAGE); offline FROM scratch build when base images are not p
 
 docker-test: docker ## start the image and wait for /livez
 	scripts/docker-test.sh
+
+contracts: ## regenerate the marketplace contracts' ABI, bytecode and abigen v2 bindings (needs node and the solc-js tarball; SOLC_TGZ overrides its path)
+	marketplace/contracts/generate.sh
 
 docs: ## regenerate README.md's configuration reference from the config struct
 	$(GO) run ./cmd/stinger config reference --update README.md
