@@ -70,15 +70,19 @@ func BenchmarkClusterAttestationLatency(b *testing.B) {
 			}
 			b.Logf("attestation outcomes (node × validator) %v; simulator attestations %+v, invalid signatures %d, "+
 				"slashable %d", status, att, st.Totals.InvalidSignatures, st.Totals.Slashable)
+			total := status[duties.StatusSucceeded] + status[duties.StatusFailed] + status[duties.StatusLate]
+			if total == 0 {
+				b.Fatal("no attestation duty in the measured epochs")
+			}
+			b.ReportMetric(100*float64(status[duties.StatusSucceeded])/float64(total), "ontime_%")
 			if len(lat) == 0 {
-				b.Fatalf("no attestation succeeded")
+				b.Log("no attestation succeeded: the machine cannot keep up at this size")
+				return
 			}
 			sort.Float64s(lat)
 			pct := func(p float64) float64 { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 			b.ReportMetric(pct(0.50), "p50_ms")
 			b.ReportMetric(pct(0.99), "p99_ms")
-			total := status[duties.StatusSucceeded] + status[duties.StatusFailed] + status[duties.StatusLate]
-			b.ReportMetric(100*float64(status[duties.StatusSucceeded])/float64(total), "ontime_%")
 		})
 	}
 }
