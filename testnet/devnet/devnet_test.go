@@ -241,3 +241,10 @@ func TestPollToleratesMissingEndpointsAndDeadNodes(t *testing.T) {
 		t.Errorf("unreachable simulator: %q", FormatLine(st))
 	}
 }
+
+func TestChildEnvDropsStingerVariables(t *testing.T) {
+	got := childEnv([]string{"PATH=/bin", "STINGER_GETH=/x/geth", "STINGER_LOG_LEVEL=debug", "HOME=/root", "XSTINGER_A=1"})
+	if want := "PATH=/bin HOME=/root XSTINGER_A=1"; strings.Join(got, " ") != want {
+		t.Fatalf("childEnv = %v, want %s", got, want)
+	}
+}

@@ -38,7 +38,7 @@ func startChild(name, logDir, bin string, args []string, env []string) (*child, 
 	fmt.Fprintf(f, "\n=== %s: %s %s\n", time.Now().UTC().Format(time.RFC3339), bin, strings.Join(args, " "))
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = f, f
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(childEnv(os.Environ()), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		f.Close()
@@ -105,6 +105,18 @@ func (c *child) signal(sig syscall.Signal) error {
 		return fmt.Errorf("signal %s: %w", c.name, err)
 	}
 	return nil
+}
+
+// childEnv drops STINGER_* variables from the inherited environment: each devnet process is configured
+// by its own arguments and config file, and a node rejects STINGER_* names it does not know.
+func childEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "STINGER_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // tail returns the last n bytes of the child's log, for error messages.
