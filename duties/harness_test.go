@@ -141,8 +141,11 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		if err := sim.Serve(ctx, ln); err != nil {
+		if err := sim.Serve(ctx, ln); err != nil && ctx.Err() == nil {
 			t.Errorf("simulator: %v", err)
+		} else if err != nil {
+			// Shutdown can time out on event streams the clients are still closing.
+			t.Logf("simulator shutdown: %v", err)
 		}
 	}()
 	pubs := make([]crypto.PubKey, n)
