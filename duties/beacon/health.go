@@ -1,7 +1,9 @@
 package beacon
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -114,4 +116,26 @@ func (m *metrics) observe(node, call string, d time.Duration, err error) {
 	m.requests.WithLabelValues(node, call, result).Inc()
 	m.latency.WithLabelValues(node, call).Observe(d.Seconds())
 	m.up.WithLabelValues(node).Set(up)
+}
+
+// HealthPath is where app mounts HealthHandler on the node API.
+const HealthPath = "/v1/beacon_nodes"
+
+// HealthResponse is the body of GET /v1/beacon_nodes.
+type HealthResponse struct {
+	// Healthy is true when at least one node answered its last call.
+	Healthy bool         `json:"healthy"`
+	Nodes   []NodeHealth `json:"nodes"`
+}
+
+// HealthHandler serves GET /v1/beacon_nodes: every node's health.
+func (p *Pool) HealthHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			http.Error(w, `{"code":405,"message":"method not allowed: use GET"}`, http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(HealthResponse{Healthy: p.Healthy(), Nodes: p.Health()})
+	})
 }

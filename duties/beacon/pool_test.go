@@ -82,6 +82,11 @@ func TestPoolFirstValidAnswerDespiteBrokenAndHangingNodes(t *testing.T) {
 			if d := time.Since(start); d > time.Second {
 				t.Fatalf("took %v: the hanging node delayed the answer", d)
 			}
+			rec := httptest.NewRecorder()
+			p.HealthHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, beacon.HealthPath, nil))
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"healthy":true`) {
+				t.Fatalf("health handler: %d %s", rec.Code, rec.Body)
+			}
 			var healthy int
 			for _, h := range p.Health() {
 				if h.Healthy {
