@@ -1,3 +1,10 @@
-// Package testnet holds local devnet tooling: process and Docker Compose orchestration, the beacon chain
-// simulator (package beaconsim) and end-to-end tests. Only cmd imports it.
+// Package testnet holds local devnet tooling; only cmd imports it.
+//
+//   - beaconsim: the beacon chain simulator, a strict Beacon API that judges and scores the cluster
+//     (`stinger devnet beacon`, `stinger devnet score`).
+//   - devnet: a whole cluster as processes on loopback (`stinger devnet up|down`): the simulator, a real
+//     DKG among `stinger dkg` processes, N `stinger run` nodes, geth --dev with the marketplace contracts,
+//     and the end-to-end fault suite (build tag e2e).
+//   - compose: a Docker Compose project over the locally built image (`stinger devnet compose`).
+//   - faults: fault injection from outside the processes (a switchable beacon node proxy).
 package testnet
