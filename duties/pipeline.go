@@ -152,40 +152,9 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 			SlotsPerEpoch: network.SlotsPerEpoch},
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
 	p.signed = newSignedDB()
-	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
+	hs, err := p.buildHandlers(ctx, cfg, keys)
 	if err != nil {
 		return nil, err
-	}
-	hs := handlers{
-		DutyAttester:          newAttester(network),
-		DutyRandao:            &randao{network: network, db: p.signed},
-		DutyProposer:          &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
-		DutyPrepareAggregator: &prepareAggregator{network: network, db: p.signed},
-		DutySyncMessage:       &syncMessage{network: network},
-		DutyPrepareSyncContribution: &prepareSyncContribution{network: network, db: p.signed,
-			syncSize: syncSize},
-		DutySyncContribution: &syncContribution{network: network, clock: cfg.Clock, signed: p.signed,
-			state: p.db, syncSize: syncSize},
-		DutyAggregator: &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
-	}
-	if cfg.BuilderRegistrations {
-		gas := cfg.GasLimit
-		if gas == 0 {
-			gas = DefaultGasLimit
-		}
-		hs[DutyBuilderRegistration] = &builderRegistration{feeRecipients: keys.feeRecipients, gasLimit: gas,
-			timestamp: network.GenesisTime}
-	}
-	if len(cfg.Duties) > 0 {
-		only := make(handlers, len(cfg.Duties))
-		for _, t := range cfg.Duties {
-			h, ok := hs[t]
-			if !ok {
-				return nil, fmt.Errorf("duties config: Duties lists %s, which has no handler", t)
-			}
-			only[t] = h
-		}
-		hs = only
 	}
 	types := make(map[DutyType]bool, len(hs))
 	for t := range hs {
@@ -212,6 +181,47 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		p.db, sg, ex, p.agg, &broadcaster{bn: cfg.Beacon, db: p.db, handlers: hs}, p.tracker, p.run,
 		cfg.Logger)
 	return p, nil
+}
+
+// buildHandlers returns the handler of every duty type this pipeline performs.
+func (p *Pipeline) buildHandlers(ctx context.Context, cfg Config, keys *clusterKeys) (handlers, error) {
+	network := p.network
+	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
+	if err != nil {
+		return nil, err
+	}
+	hs := handlers{
+		DutyAttester:          newAttester(network),
+		DutyRandao:            &randao{network: network, db: p.signed},
+		DutyProposer:          &proposer{network: network, db: p.signed, graffiti: cfg.Graffiti},
+		DutyPrepareAggregator: &prepareAggregator{network: network, db: p.signed},
+		DutyAggregator:        &aggregatorDuty{network: network, clock: cfg.Clock, signed: p.signed, state: p.db},
+		DutySyncMessage:       &syncMessage{network: network},
+		DutyPrepareSyncContribution: &prepareSyncContribution{network: network, db: p.signed,
+			syncSize: syncSize},
+		DutySyncContribution: &syncContribution{network: network, clock: cfg.Clock, signed: p.signed,
+			state: p.db, syncSize: syncSize},
+	}
+	if cfg.BuilderRegistrations {
+		gas := cfg.GasLimit
+		if gas == 0 {
+			gas = DefaultGasLimit
+		}
+		hs[DutyBuilderRegistration] = &builderRegistration{feeRecipients: keys.feeRecipients, gasLimit: gas,
+			timestamp: network.GenesisTime}
+	}
+	if len(cfg.Duties) == 0 {
+		return hs, nil
+	}
+	only := make(handlers, len(cfg.Duties))
+	for _, t := range cfg.Duties {
+		h, ok := hs[t]
+		if !ok {
+			return nil, fmt.Errorf("duties config: Duties lists %s, which has no handler", t)
+		}
+		only[t] = h
+	}
+	return only, nil
 }
 
 func (p *Pipeline) buildRunner(cfg Config, hs handlers) error {
