@@ -69,15 +69,18 @@ func TestGoEth2ClientDerivesTheSimulatorsDomainsAndSpec(t *testing.T) {
 	if want, _ := sim.chain.network.Domain(signing.DomainApplicationBuilder, 0); builder != want {
 		t.Errorf("builder domain: client %#x, simulator %#x", builder, want)
 	}
+	//lint:ignore SA1019 validator clients still call the deprecated helpers; they must agree with Spec.
 	if d, err := cl.SlotDuration(ctx); err != nil || d != 2*time.Second {
 		t.Errorf("slot duration %s, %v", d, err)
 	}
+	//lint:ignore SA1019 validator clients still call the deprecated helpers; they must agree with Spec.
 	if n, err := cl.SlotsPerEpoch(ctx); err != nil || n != 8 {
 		t.Errorf("slots per epoch %d, %v", n, err)
 	}
 	if e, err := cl.FarFutureEpoch(ctx); err != nil || e != FarFutureEpoch {
 		t.Errorf("far future epoch %d, %v", e, err)
 	}
+	//lint:ignore SA1019 validator clients still call the deprecated helpers; they must agree with Spec.
 	if n, err := cl.TargetAggregatorsPerCommittee(ctx); err != nil || n != 16 {
 		t.Errorf("target aggregators %d, %v", n, err)
 	}
