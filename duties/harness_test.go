@@ -73,17 +73,31 @@ func dealCluster(t testing.TB, n, validators int, seed uint64) ([]crypto.PrivKey
 
 // simCluster is n pipelines against one beacon simulator, over in-memory consensus and parsig networks.
 type simCluster struct {
-	sim     *beaconsim.Simulator
-	url     string
-	slot    time.Duration
-	duties  []duties.DutyType
-	lock    *cluster.Lock
-	pipes   []*duties.Pipeline
-	regs    []*prometheus.Registry
-	qbftNet *consensus.InmemNetwork
-	psNet   *duties.InmemParSigNetwork
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
+	sim      *beaconsim.Simulator
+	url      string
+	slot     time.Duration
+	duties   []duties.DutyType
+	lock     *cluster.Lock
+	pipes    []*duties.Pipeline
+	regs     []*prometheus.Registry
+	qbftNet  *consensus.InmemNetwork
+	psNet    *duties.InmemParSigNetwork
+	cancel   context.CancelFunc
+	ctx      context.Context
+	verifier consensus.Verifier
+	wg       sync.WaitGroup
+	ops      []*operator
+}
+
+// operator is one running pipeline and what is needed to restart it.
+type operator struct {
+	key      crypto.PrivKey
+	shares   []*bls.SecretKey
+	slashing string // slashing protection database path (kept across restarts)
+	log      *zap.Logger
+	cancel   context.CancelFunc
+	done     chan struct{}
+	store    *slashing.Store
 }
 
 type clusterOpts struct {
@@ -156,21 +170,41 @@ func startSimCluster(t testing.TB, o clusterOpts) *simCluster {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.verifier = verifier
+	c.ctx = ctx
 	for i := range n {
+		c.ops = append(c.ops, &operator{key: keys[i], shares: shares[i],
+			slashing: filepath.Join(t.TempDir(), "slashing.db"), log: log.Named(fmt.Sprintf("op%d", i))})
 		if o.stopped[i] {
 			c.qbftNet.SetConnected(i, false)
 			c.psNet.SetConnected(i, false)
 			continue
 		}
-		c.startOperator(ctx, t, i, keys[i], verifier, shares[i], log.Named(fmt.Sprintf("op%d", i)))
+		c.startOperator(t, i)
 	}
 	return c
 }
 
-func (c *simCluster) startOperator(ctx context.Context, t testing.TB, i int, key crypto.PrivKey,
-	verifier consensus.Verifier, shares []*bls.SecretKey, log *zap.Logger,
-) {
+// restart stops operator i's pipeline, closes its slashing protection store and starts a new pipeline
+// with the same store file (a process restart; consensus state is in memory and lost).
+func (c *simCluster) restart(t testing.TB, i int) {
 	t.Helper()
+	op := c.ops[i]
+	op.cancel()
+	<-op.done
+	if err := op.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c.psNet.Reset(i)
+	c.startOperator(t, i)
+}
+
+func (c *simCluster) startOperator(t testing.TB, i int) {
+	t.Helper()
+	op := c.ops[i]
+	ctx, cancel := context.WithCancel(c.ctx)
+	op.cancel, op.done = cancel, make(chan struct{})
+	key, shares, log, verifier := op.key, op.shares, op.log, c.verifier
 	reg := prometheus.NewRegistry()
 	pool, err := beacon.New(ctx, beacon.Config{Addresses: []string{c.url}, Timeout: 3 * time.Second,
 		Registerer: reg, Logger: log.Named("beacon")})
@@ -181,10 +215,11 @@ func (c *simCluster) startOperator(ctx context.Context, t testing.TB, i int, key
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := slashing.Open(filepath.Join(t.TempDir(), "slashing.db"), g.Data.GenesisValidatorsRoot)
+	store, err := slashing.Open(op.slashing, g.Data.GenesisValidatorsRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
+	op.store = store
 	t.Cleanup(func() { _ = store.Close() })
 	signer, err := consensus.NewKeySigner(key)
 	if err != nil {
@@ -203,6 +238,7 @@ func (c *simCluster) startOperator(ctx context.Context, t testing.TB, i int, key
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
+		defer close(op.done)
 		if err := p.Run(ctx); err != nil {
 			t.Errorf("pipeline %d: %v", i, err)
 		}

@@ -45,3 +45,26 @@ func TestClusterTwoDownSignsNothingThenResumes(t *testing.T) {
 		t.Errorf("totals %+v, offences %v: want no invalid or slashable message", after.Totals, after.Offences)
 	}
 }
+
+// TestClusterRestartMidEpochNeverSlashable restarts two operators in the middle of an epoch (new
+// pipeline, same slashing protection database, consensus state lost): the simulator's slashing detector
+// stays at zero and duties go on.
+func TestClusterRestartMidEpochNeverSlashable(t *testing.T) {
+	c := startSimCluster(t, clusterOpts{validators: 8, extra: 24, genesisIn: 2 * time.Second})
+	c.waitSlot(t, 12) // the middle of epoch 1
+	time.Sleep(400 * time.Millisecond)
+	c.restart(t, 0)
+	c.waitSlot(t, 13)
+	time.Sleep(500 * time.Millisecond)
+	c.restart(t, 1)
+	c.waitSlot(t, 3*8+1)
+	st := c.sim.Stats()
+	att := st.ByType[beaconsim.DutyAttestation]
+	t.Logf("attestations %+v, totals %+v", att, st.Totals)
+	if st.Totals.Slashable != 0 || len(st.Offences) != 0 || st.Totals.InvalidSignatures != 0 {
+		t.Errorf("totals %+v, offences %v: want nothing slashable or invalid", st.Totals, st.Offences)
+	}
+	if 10*att.Correct < 8*(att.Expected-1) {
+		t.Errorf("attestations %+v: want >= 80%% correct across the restarts", att)
+	}
+}

@@ -90,6 +90,13 @@ func (n *InmemParSigNetwork) SetConnected(i int, ok bool) {
 	n.connected[i] = ok
 }
 
+// Reset drops every receiver of operator i (a restarted operator registers new ones).
+func (n *InmemParSigNetwork) Reset(i int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.fns[i] = nil
+}
+
 // Transport returns operator i's endpoint.
 func (n *InmemParSigNetwork) Transport(i int) ParSigTransport { return &inmemParSig{net: n, self: i} }
 
