@@ -219,6 +219,7 @@ func (a *App) addDuties() error {
 	var store *slashing.Store
 	a.api.Handle("/v1/validators", late(pipeline, (*duties.Pipeline).ValidatorsHandler))
 	a.api.Handle("/v1/duties", late(pipeline, (*duties.Pipeline).DutiesHandler))
+	a.api.Handle(beacon.HealthPath, pool.HealthHandler())
 	a.health.Register("beacon", func() api.ComponentStatus {
 		if pool.Healthy() {
 			return api.ComponentStatus{State: api.StateHealthy}

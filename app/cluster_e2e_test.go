@@ -136,6 +136,11 @@ func TestClusterOfAppsPerformsDutiesAgainstSimulator(t *testing.T) {
 	for i, u := range apiURLs {
 		code, body := get(t, u+"/eigen/node/health")
 		t.Logf("node%d health %d %s", i, code, body)
+		for _, path := range []string{"/v1/peers", "/v1/validators", "/v1/duties?from_slot=0&to_slot=100", "/v1/beacon_nodes"} {
+			if code, body := get(t, u+path); code != http.StatusOK {
+				t.Errorf("node%d GET %s = %d %s", i, path, code, body)
+			}
+		}
 	}
 	if stats.Totals.InvalidSignatures != 0 || stats.Totals.Slashable != 0 {
 		t.Fatalf("invalid signatures %d, slashable %d: want none", stats.Totals.InvalidSignatures, stats.Totals.Slashable)
