@@ -213,12 +213,19 @@ func (a *App) addDuties() error {
 		db.Close()
 		return err
 	}
+	// QBFT state is persisted before any message is sent, so that a restart
+	// mid-instance never contradicts what this node already said.
+	qbftStore, err := consensus.NewBoltStore(db)
+	if err != nil {
+		db.Close()
+		return err
+	}
 
 	pipeline := &a.pipeline
 	bg := newBackground("duties", "waiting for a beacon node")
 	var store *slashing.Store
-	a.api.Handle("/v1/validators", late(pipeline, (*duties.Pipeline).ValidatorsHandler))
-	a.api.Handle("/v1/duties", late(pipeline, (*duties.Pipeline).DutiesHandler))
+	a.api.Handle(duties.ValidatorsPath, late(pipeline, (*duties.Pipeline).ValidatorsHandler))
+	a.api.Handle(duties.DutiesPath, late(pipeline, (*duties.Pipeline).DutiesHandler))
 	a.api.Handle(beacon.HealthPath, pool.HealthHandler())
 	a.health.Register("beacon", func() api.ComponentStatus {
 		if pool.Healthy() {
@@ -232,6 +239,11 @@ func (a *App) addDuties() error {
 		if err != nil {
 			return err
 		}
+		// Never sign for a chain the cluster was not made for.
+		if want := cs.lock.Definition.ForkVersionBytes(); network.GenesisForkVersion != want {
+			return fmt.Errorf("the beacon node's chain has genesis fork version %#x, the cluster lock is for %s (%#x): refusing to sign",
+				network.GenesisForkVersion[:], cs.lock.Definition.Network, want[:])
+		}
 		bg.setState("opening slashing protection")
 		store, err = slashing.Open(filepath.Join(a.cfg.DataDir, slashingDBName), network.GenesisValidatorsRoot,
 			slashing.WithLogger(a.logger.Named("slashing")), slashing.WithRegisterer(a.registry))
@@ -241,7 +253,7 @@ func (a *App) addDuties() error {
 		p, err := duties.New(ctx, duties.Config{
 			Lock: cs.lock, OperatorIndex: cs.index, Shares: cs.shares, Beacon: pool, Network: network,
 			Slashing: store, ParSig: parsig, Outcomes: outcomes,
-			Consensus: duties.ConsensusConfig{Transport: qbftTransport, Signer: signer, Verifier: verifier},
+			Consensus: duties.ConsensusConfig{Transport: qbftTransport, Signer: signer, Verifier: verifier, Store: qbftStore},
 			Logger:    a.logger.Named("duties"), Registerer: a.registry,
 		})
 		if err != nil {

@@ -58,7 +58,7 @@ func TestClusterOfAppsPerformsDutiesAgainstSimulator(t *testing.T) {
 			Addresses: []string{fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", freePort(t))}}
 	}
 	def, err := cluster.NewDefinition(cluster.NewDefinitionParams{
-		Name: "app e2e", Operators: ops, NumValidators: validators, Network: "devnet", ForkVersion: "0x10000038",
+		Name: "app e2e", Operators: ops, NumValidators: validators, Network: "devnet", ForkVersion: fmt.Sprintf("%#x", beaconsim.GenesisForkVersion[:]),
 		WithdrawalAddresses: []string{"0x000000000000000000000000000000000000dEaD"},
 		FeeRecipients:       []string{"0x1111111111111111111111111111111111111111"}, Now: time.Now(),
 	})

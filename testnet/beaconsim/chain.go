@@ -74,9 +74,14 @@ type genesisParams struct {
 	fuluEpoch   phase0.Epoch
 }
 
+// GenesisForkVersion is the simulated network's genesis fork version: cluster
+// definitions for a devnet on the simulator must name it (their deposit
+// domain uses it, and nodes refuse a beacon node of another chain).
+var GenesisForkVersion = phase0.Version{0x10, 0x00, 0x00, 0x5a}
+
 // Fork versions of the simulated network (distinct from every public network's).
 var (
-	simGenesisForkVersion   = phase0.Version{0x10, 0x00, 0x00, 0x5a}
+	simGenesisForkVersion   = GenesisForkVersion
 	simAltairForkVersion    = phase0.Version{0x20, 0x00, 0x00, 0x5a}
 	simBellatrixForkVersion = phase0.Version{0x30, 0x00, 0x00, 0x5a}
 	simCapellaForkVersion   = phase0.Version{0x40, 0x00, 0x00, 0x5a}
