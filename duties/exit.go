@@ -13,6 +13,7 @@ import (
 	"github.com/stingerdvt/stinger/cluster"
 	"github.com/stingerdvt/stinger/eth2/bls"
 	"github.com/stingerdvt/stinger/eth2/signing"
+	"github.com/stingerdvt/stinger/internal/atomicfile"
 )
 
 // Voluntary exits are signed outside the slot pipeline (`stinger exit sign` / `stinger exit broadcast`):
@@ -148,19 +149,10 @@ func SaveExit(path string, exit *phase0.SignedVoluntaryExit) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("create exit directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("create exit file: %w", err)
+	if err := atomicfile.WriteNew(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save exit: %w", err)
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("write exit file: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("sync exit file: %w", err)
-	}
-	return f.Close()
+	return nil
 }
 
 // LoadExit reads a signed exit written by SaveExit.

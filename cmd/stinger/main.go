@@ -54,6 +54,7 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newPeersCmd(),
 		newRelayCmd(),
 		newReportCmd(),
+		newExitCmd(),
 		newHealthCmd(),
 		newDevnetCmd(),
 		newVersionCmd(),
