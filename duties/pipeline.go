@@ -101,7 +101,6 @@ type Pipeline struct {
 	lock      *cluster.Lock
 	pubkeys   []PubKey
 	shares    map[PubKey]*bls.PublicKey // our public share per validator
-	indices   func() map[phase0.ValidatorIndex]PubKey
 
 	mu   sync.Mutex
 	base context.Context // Run's context, the parent of every duty goroutine

@@ -62,19 +62,6 @@ func (c *fakeClock) Set(t time.Time) {
 	}
 }
 
-// waiters counts active timers.
-func (c *fakeClock) waiters() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, tm := range c.timers {
-		if tm.active {
-			n++
-		}
-	}
-	return n
-}
-
 func (t *fakeTimer) C() <-chan time.Time { return t.ch }
 
 func (t *fakeTimer) Reset(d time.Duration) {
