@@ -8,8 +8,9 @@ import (
 )
 
 // TestReadmeFirstCommandsRunTheNodeAndTheTests keeps README's promise: its
-// first command runs the main job on the committed example config, its second
-// is the test command, and .ci/run runs exactly that test command.
+// first command runs the main job (the local devnet, which devnet_e2e_test.go
+// runs as a user would), its second is the test command, and .ci/run runs
+// exactly that test command.
 func TestReadmeFirstCommandsRunTheNodeAndTheTests(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -20,7 +21,7 @@ func TestReadmeFirstCommandsRunTheNodeAndTheTests(t *testing.T) {
 		t.Fatalf("README has %d sh code blocks, want at least 2", len(blocks))
 	}
 	first, second := strings.TrimSpace(blocks[0][1]), strings.TrimSpace(blocks[1][1])
-	const runCmd = "make build && ./bin/stinger run --config examples/stinger.yaml"
+	const runCmd = "make build && ./bin/stinger devnet up"
 	if first != runCmd {
 		t.Errorf("README's first command = %q, want %q", first, runCmd)
 	}
