@@ -83,11 +83,12 @@ func Start(ctx context.Context, opts Options) (_ *Devnet, err error) {
 	if err := d.setupCluster(ctx, p); err != nil {
 		return nil, err
 	}
-	if err := d.startBeacon(ctx, p.beacon); err != nil {
-		return nil, err
-	}
+	// The chain first: deploying takes a while, and genesis must come after the nodes are ready.
 	if opts.Chain {
 		d.startChain(ctx, p)
+	}
+	if err := d.startBeacon(ctx, p.beacon); err != nil {
+		return nil, err
 	}
 	if err := d.startNodes(ctx, p); err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (d *Devnet) startBeacon(ctx context.Context, port int) error {
 	o := &d.opts
 	delay := o.GenesisDelay
 	if delay == 0 {
-		delay = 2*o.Slot + 4*time.Second
+		delay = 2*o.Slot + 8*time.Second
 	}
 	listen := fmt.Sprintf("127.0.0.1:%d", port)
 	args := []string{"devnet", "beacon", "--listen", listen, "--lock", d.manifest.Lock,

@@ -26,7 +26,7 @@ type Options struct {
 	Slot time.Duration
 	// Preset is minimal or mainnet.
 	Preset string
-	// GenesisDelay is how long after the simulator starts slot 0 begins (0: 2 slots + 4 s).
+	// GenesisDelay is how long after the simulator starts slot 0 begins (0: 2 slots + 8 s, time for the nodes to start).
 	GenesisDelay time.Duration
 	// Chain starts geth --dev with the marketplace contracts.
 	Chain bool
