@@ -274,7 +274,7 @@ a README, and Prometheus + Grafana (with a stinger dashboard) and geth behind th
 only; "stinger devnet up" runs a real DKG).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.ForkVersion = devnet.ForkVersion
+			opts.ForkVersion = devnet.ForkVersion()
 			if err := compose.Generate(opts); err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ func dealtLock(t *testing.T, validators int) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "cluster")
 	code, _, stderr := runCLI(t, "create", "cluster", "--nodes", "4", "--validators", fmt.Sprint(validators),
-		"--network", "stinger-devnet", "--fork-version", devnet.ForkVersion, "--insecure-keys", "--out", out,
+		"--network", "stinger-devnet", "--fork-version", devnet.ForkVersion(), "--insecure-keys", "--out", out,
 		"--withdrawal-address", "0x000000000000000000000000000000000000dEaD",
 		"--fee-recipient", "0x1111111111111111111111111111111111111111")
 	if code != 0 {

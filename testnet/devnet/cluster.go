@@ -11,12 +11,15 @@ import (
 	ethcrypto "github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/stingerdvt/stinger/cluster"
+	"github.com/stingerdvt/stinger/testnet/beaconsim"
 )
 
-// ForkVersion is the simulator's genesis fork version (testnet/beaconsim), which the cluster definition
-// must name so that deposits and signatures use the simulator's domains. Start checks it against the
-// running simulator.
-const ForkVersion = "0x1000005a"
+// ForkVersion returns the simulator's genesis fork version (beaconsim.GenesisForkVersion) as 0x-hex: the
+// cluster definition names it so that deposits and signatures use the simulator's domains. Start checks
+// it against the running simulator.
+func ForkVersion() string {
+	return fmt.Sprintf("%#x", beaconsim.GenesisForkVersion[:])
+}
 
 // Devnet addresses for withdrawals and fees (no execution layer pays them out).
 const (
@@ -45,7 +48,7 @@ func operatorSetup(o *Options, nodes []NodeInfo, p2pPorts []int) (string, error)
 	}
 	def, err := cluster.NewDefinition(cluster.NewDefinitionParams{
 		Name: "stinger devnet", Operators: ops, NumValidators: o.Validators, Network: "stinger-devnet",
-		ForkVersion: ForkVersion, WithdrawalAddresses: []string{withdrawalAddress},
+		ForkVersion: ForkVersion(), WithdrawalAddresses: []string{withdrawalAddress},
 		FeeRecipients: []string{feeRecipient}, Now: time.Now(),
 	})
 	if err != nil {

@@ -177,9 +177,9 @@ func (d *Devnet) startBeacon(ctx context.Context, port int) error {
 	if err != nil {
 		return fmt.Errorf("wait for the beacon simulator at %s: %w", url, err)
 	}
-	if !strings.EqualFold(genesis.Data.ForkVersion, ForkVersion) {
+	if !strings.EqualFold(genesis.Data.ForkVersion, ForkVersion()) {
 		return fmt.Errorf("beacon simulator genesis fork version %s differs from the devnet's %s: update devnet.ForkVersion",
-			genesis.Data.ForkVersion, ForkVersion)
+			genesis.Data.ForkVersion, ForkVersion())
 	}
 	o.progress("Beacon chain simulator: %s (%d cluster validators + %d of its own, %s slots, %s preset)",
 		url, o.Validators, o.ExtraValidators, o.Slot, o.Preset)
