@@ -52,6 +52,7 @@ func nodeConfig(n NodeInfo, p2pPort int, beaconURLs []string, chain *ChainInfo) 
 		c.Marketplace.PollInterval = time.Second
 		c.Marketplace.Contracts.NetworkRegistry = chain.Registry
 		c.Marketplace.Contracts.DAMFactory = chain.Factory
+		c.Marketplace.StartBlock = chain.DeployBlock
 	}
 	return c
 }
