@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/attestantio/go-eth2-client/api"
@@ -169,30 +168,36 @@ func first[T any](ctx context.Context, p *Pool, call string, fn func(context.Con
 	return zero, fmt.Errorf("%s from every beacon node: %w", call, errors.Join(errs...))
 }
 
-// all sends a submission to every node at once and succeeds if any accepted it.
+// all sends a submission to every node at once and returns as soon as one
+// accepted it (or every node refused, or ctx ended). The other nodes still
+// get the submission after all returns: their calls are detached from the
+// caller's cancellation and bounded by the per-call timeout, so a hanging
+// node neither delays the duty nor keeps it from the nodes that answer.
 func all(ctx context.Context, p *Pool, call string, fn func(context.Context, Client) error) error {
-	errsCh := make(chan error, len(p.nodes))
-	var wg sync.WaitGroup
+	sendCtx := context.WithoutCancel(ctx)
+	results := make(chan error, len(p.nodes))
 	for _, n := range p.nodes {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
-			err := p.do(ctx, n, call, func(ctx context.Context) error { return fn(ctx, n.Client) })
+			err := p.do(sendCtx, n, call, func(ctx context.Context) error { return fn(ctx, n.Client) })
 			if err != nil {
-				errsCh <- fmt.Errorf("%s: %w", n.Name, err)
+				err = fmt.Errorf("%s: %w", n.Name, err)
 			}
+			results <- err
 		}()
 	}
-	wg.Wait()
-	close(errsCh)
 	var errs []error
-	for err := range errsCh {
-		errs = append(errs, err)
+	for range p.nodes {
+		select {
+		case err := <-results:
+			if err == nil {
+				return nil
+			}
+			errs = append(errs, err)
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", call, ctx.Err())
+		}
 	}
-	if len(errs) == len(p.nodes) {
-		return fmt.Errorf("%s refused by every beacon node: %w", call, errors.Join(errs...))
-	}
-	return nil
+	return fmt.Errorf("%s refused by every beacon node: %w", call, errors.Join(errs...))
 }
 
 // do runs one call against one node with the per-call timeout and records its health.

@@ -137,3 +137,19 @@ func TestNewRefusesBadAddresses(t *testing.T) {
 		})
 	}
 }
+
+func TestPoolSubmissionReturnsOnFirstAcceptanceDespiteAHangingNode(t *testing.T) {
+	ctx := context.Background()
+	good, hang := simServer(t), hangingServer(t)
+	p, err := beacon.New(ctx, beacon.Config{Addresses: []string{hang.URL, good.URL}, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := p.SubmitProposalPreparations(ctx, []*apiv1.ProposalPreparation{{ValidatorIndex: 1}}); err != nil {
+		t.Fatalf("one node accepting must be enough: %v", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("submission took %s: it waited for the hanging node (timeout 5s)", took)
+	}
+}
