@@ -126,14 +126,23 @@ func prepareDir(dir string) error {
 
 func (d *Devnet) setupCluster(ctx context.Context, p ports) error {
 	o := &d.opts
-	o.progress("Creating %d operators, a definition approved by all, and running a real DKG among %d `stinger dkg` processes "+
-		"(%d validators; keystores use a cheap KDF, --insecure-keys: devnet only)...", o.Nodes, o.Nodes, o.Validators)
+	how := fmt.Sprintf("running a real DKG among %d `stinger dkg` processes", o.Nodes)
+	if o.Dealer {
+		how = "dealing the keys in this process (trusted dealer, INSECURE)"
+	}
+	o.progress("Creating %d operators, a definition approved by all, and %s "+
+		"(%d validators; keystores use a cheap KDF, --insecure-keys: devnet only)...", o.Nodes, how, o.Validators)
 	def, err := operatorSetup(o, d.manifest.Nodes, p.p2p)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	if err := runDKG(ctx, o, d.manifest.Nodes, def); err != nil {
+	if o.Dealer {
+		err = dealCluster(o, d.manifest.Nodes, def)
+	} else {
+		err = runDKG(ctx, o, d.manifest.Nodes, def)
+	}
+	if err != nil {
 		return err
 	}
 	d.manifest.Lock = filepath.Join(d.manifest.Nodes[0].DataDir, "cluster-lock.json")
@@ -142,7 +151,7 @@ func (d *Devnet) setupCluster(ctx context.Context, p ports) error {
 		return err
 	}
 	d.manifest.LockHash = lock.LockHash
-	o.progress("DKG complete in %s: lock hash %s", time.Since(start).Round(time.Millisecond), lock.LockHash)
+	o.progress("Keys ready in %s: lock hash %s", time.Since(start).Round(time.Millisecond), lock.LockHash)
 	return nil
 }
 

@@ -19,6 +19,9 @@ type Options struct {
 	Nodes int
 	// Validators is the number of distributed validators the DKG creates.
 	Validators int
+	// Dealer creates the keys with a trusted dealer in this process (`stinger create cluster`) instead
+	// of a real DKG among `stinger dkg` processes: fast for thousands of validators (benchmarks), INSECURE.
+	Dealer bool
 	// ExtraValidators are validators the simulator signs for itself (0: as many as Validators, so that
 	// the chain justifies even while the cluster is down).
 	ExtraValidators int
