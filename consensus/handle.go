@@ -107,16 +107,26 @@ func (r *Runner) tick(inst *instance, id qbft.InstanceID, now time.Time) {
 	}
 }
 
-// tickAll fires due round timers and forgets expired instances and buffers.
+// tickAll fires due round timers and, when housekeeping is due, forgets
+// expired instances and buffers.
 func (r *Runner) tickAll(ctx context.Context) {
 	now := r.cfg.Clock.Now()
-	for id, inst := range r.instances {
+	for id, inst := range r.active {
 		if !now.Before(inst.deadline) {
 			r.forget(id)
 			continue
 		}
 		r.tick(inst, id, now)
 		r.process(ctx, id, inst)
+	}
+	if now.Before(r.housekeepAt) {
+		return
+	}
+	r.housekeepAt = now.Add(housekeeping)
+	for id, inst := range r.instances {
+		if !now.Before(inst.deadline) {
+			r.forget(id)
+		}
 	}
 	for id, buf := range r.buffers {
 		if !now.Before(buf.deadline) {
@@ -130,6 +140,7 @@ func (r *Runner) tickAll(ctx context.Context) {
 
 func (r *Runner) forget(id qbft.InstanceID) {
 	delete(r.instances, id)
+	delete(r.active, id)
 	r.metrics.instances.Set(float64(len(r.instances)))
 	if err := r.cfg.Store.Delete(id); err != nil {
 		r.log.Warn("Could not delete expired consensus state", zap.Stringer("duty", id), zap.Error(err))
@@ -161,6 +172,7 @@ func (r *Runner) process(ctx context.Context, id qbft.InstanceID, inst *instance
 			r.publish(id, rd.Decision)
 		}
 	}
+	r.setActive(id, inst)
 }
 
 func (r *Runner) persist(id qbft.InstanceID, st *qbft.State) error {

@@ -47,8 +47,15 @@ type Runner struct {
 
 	// Owned by the Run goroutine.
 	instances map[qbft.InstanceID]*instance
-	buffers   map[qbft.InstanceID]*buffer
-	perPeer   []int
+	// active holds the instances that have not decided: only their round
+	// timers can wake the loop, so nextWake need not scan decided ones
+	// (which stay in instances until their duty deadline).
+	active  map[qbft.InstanceID]*instance
+	buffers map[qbft.InstanceID]*buffer
+	perPeer []int
+	// housekeepAt is when the loop next forgets expired instances and
+	// buffers even if no round timer is due.
+	housekeepAt time.Time
 }
 
 type instance struct {
@@ -92,6 +99,7 @@ func New(cfg Config) (*Runner, error) {
 		metrics:   m,
 		proposals: make(chan proposal),
 		instances: make(map[qbft.InstanceID]*instance),
+		active:    make(map[qbft.InstanceID]*instance),
 		buffers:   make(map[qbft.InstanceID]*buffer),
 		perPeer:   make([]int, cfg.N),
 	}, nil
@@ -129,8 +137,15 @@ func (r *Runner) Run(ctx context.Context) error {
 	timer := r.cfg.Clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	msgs := r.cfg.Transport.Messages()
+	r.housekeepAt = r.cfg.Clock.Now().Add(housekeeping)
+	var armed time.Time // when timer fires; zero after it fired
 	for {
-		timer.Reset(r.nextWake())
+		// Re-arm only when the wake-up time moved: most messages change no
+		// round timer, and a Reset per message is measurable churn.
+		if wake := r.nextWake(); !wake.Equal(armed) {
+			armed = wake
+			timer.Reset(max(wake.Sub(r.cfg.Clock.Now()), 0))
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -139,6 +154,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case in := <-msgs:
 			r.receive(ctx, in)
 		case <-timer.C():
+			armed = time.Time{}
 			r.tickAll(ctx)
 		}
 	}
@@ -148,15 +164,25 @@ func (r *Runner) Run(ctx context.Context) error {
 // buffers are forgotten promptly.
 const housekeeping = time.Second
 
-func (r *Runner) nextWake() time.Duration {
-	now := r.cfg.Clock.Now()
-	next := now.Add(housekeeping)
-	for _, inst := range r.instances {
+// nextWake returns when the loop must wake: the earliest round timer of an
+// undecided instance, or the next housekeeping.
+func (r *Runner) nextWake() time.Time {
+	next := r.housekeepAt
+	for _, inst := range r.active {
 		if d, ok := inst.q.Deadline(); ok && d.Before(next) {
 			next = d
 		}
 	}
-	return max(next.Sub(now), 0)
+	return next
+}
+
+// setActive keeps inst in the active set while it has not decided.
+func (r *Runner) setActive(id qbft.InstanceID, inst *instance) {
+	if inst.decided {
+		delete(r.active, id)
+	} else {
+		r.active[id] = inst
+	}
 }
 
 func dutyLabel(id qbft.InstanceID) string { return strconv.Itoa(int(id.Duty)) }
@@ -187,6 +213,7 @@ func (r *Runner) propose(ctx context.Context, p proposal) error {
 	}
 	inst := &instance{q: q, deadline: deadline, start: now, decided: q.Decision() != nil}
 	r.instances[p.duty] = inst
+	r.setActive(p.duty, inst)
 	r.metrics.instances.Set(float64(len(r.instances)))
 	if inst.decided {
 		// Restored an instance that had decided before the restart.
