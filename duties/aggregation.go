@@ -63,11 +63,11 @@ func (p *prepareAggregator) Messages(duty Duty, defs DefinitionSet, value []byte
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / p.network.SlotsPerEpoch)
 	out := make(UnsignedSet, len(defs))
-	for pk, def := range defs {
+	for k, def := range defs {
 		if def.Attester == nil {
-			return nil, fmt.Errorf("%w: %#x", ErrNoAttesterDefined, pk[:6])
+			return nil, fmt.Errorf("%w: %s", ErrNoAttesterDefined, k)
 		}
-		out[pk] = &Message{Object: sszUint64(duty.Slot), Domain: signing.DomainSelectionProof, Epoch: epoch}
+		out[k] = &Message{Object: sszUint64(duty.Slot), Domain: signing.DomainSelectionProof, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -81,8 +81,8 @@ func (p *prepareAggregator) Submit(ctx context.Context, bn beacon.Client, duty D
 ) error {
 	p.db.put(duty, sigs)
 	subs := make([]*apiv1.BeaconCommitteeSubscription, 0, len(sigs))
-	for pk, sig := range sigs {
-		ad := defs[pk].Attester
+	for k, sig := range sigs {
+		ad := defs[k].Attester
 		if ad == nil {
 			continue
 		}
@@ -111,30 +111,30 @@ func (a *aggregatorDuty) Type() DutyType { return DutyAggregator }
 // selected returns the validators of defs whose selection proof selects them, with their proofs. If wait,
 // it waits for proofs not recovered yet.
 func (a *aggregatorDuty) selected(ctx context.Context, duty Duty, defs DefinitionSet, wait bool) (
-	map[PubKey]phase0.BLSSignature, error,
+	map[Key]phase0.BLSSignature, error,
 ) {
-	out := make(map[PubKey]phase0.BLSSignature)
+	out := make(map[Key]phase0.BLSSignature)
 	prep := Duty{Slot: duty.Slot, Type: DutyPrepareAggregator}
-	for pk, def := range defs {
+	for k, def := range defs {
 		if def.Attester == nil {
 			continue
 		}
 		var proof phase0.BLSSignature
 		if wait {
 			var err error
-			if proof, err = a.signed.await(ctx, prep, pk); err != nil {
+			if proof, err = a.signed.await(ctx, prep, k); err != nil {
 				return nil, err
 			}
 		} else {
 			c, cancel := context.WithCancel(ctx)
 			cancel()
 			var err error
-			if proof, err = a.signed.await(c, prep, pk); err != nil {
+			if proof, err = a.signed.await(c, prep, k); err != nil {
 				continue
 			}
 		}
 		if IsAggregator(def.Attester.CommitteeLength, proof) {
-			out[pk] = proof
+			out[k] = proof
 		}
 	}
 	return out, nil
@@ -161,8 +161,8 @@ func (a *aggregatorDuty) narrow(ctx context.Context, duty Duty, defs DefinitionS
 		return nil, err
 	}
 	out := make(DefinitionSet, len(sel))
-	for pk := range sel {
-		out[pk] = defs[pk]
+	for k := range sel {
+		out[k] = defs[k]
 	}
 	return out, nil
 }
@@ -177,8 +177,8 @@ func (a *aggregatorDuty) Fetch(ctx context.Context, bn beacon.Client, duty Duty,
 		return nil, errors.New("no attestation data decided for the slot")
 	}
 	aggs := map[phase0.CommitteeIndex]*electra.Attestation{}
-	for pk := range sel {
-		ci := defs[pk].Attester.CommitteeIndex
+	for k := range sel {
+		ci := defs[k].Attester.CommitteeIndex
 		if aggs[ci] != nil {
 			continue
 		}
@@ -315,14 +315,14 @@ func (a *aggregatorDuty) Messages(duty Duty, defs DefinitionSet, value []byte) (
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / a.network.SlotsPerEpoch)
 	out := make(UnsignedSet, len(sel))
-	for pk, proof := range sel {
-		def := defs[pk]
+	for k, proof := range sel {
+		def := defs[k]
 		att, ok := aggs[def.Attester.CommitteeIndex]
 		if !ok {
 			continue
 		}
 		msg := &electra.AggregateAndProof{AggregatorIndex: def.Index, Aggregate: att, SelectionProof: proof}
-		out[pk] = &Message{Object: msg, Domain: signing.DomainAggregateAndProof, Epoch: epoch}
+		out[k] = &Message{Object: msg, Domain: signing.DomainAggregateAndProof, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -338,8 +338,8 @@ func (a *aggregatorDuty) Submit(ctx context.Context, bn beacon.Client, duty Duty
 	}
 	version := dataVersion(a.network, phase0.Epoch(uint64(duty.Slot)/a.network.SlotsPerEpoch))
 	out := make([]*spec.VersionedSignedAggregateAndProof, 0, len(sigs))
-	for pk, sig := range sigs {
-		m, ok := msgs[pk]
+	for k, sig := range sigs {
+		m, ok := msgs[k]
 		if !ok {
 			continue
 		}

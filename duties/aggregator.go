@@ -13,7 +13,7 @@ import (
 	"github.com/stingerdvt/stinger/eth2/bls"
 )
 
-// aggregator is the Aggregator: per duty and validator it keeps every operator's partial, and once t of
+// aggregator is the Aggregator: per duty and key it keeps every operator's partial, and once t of
 // them sign our own root it recovers the group signature and verifies it against the validator's key.
 type aggregator struct {
 	threshold int
@@ -28,9 +28,9 @@ type aggregator struct {
 }
 
 type aggDuty struct {
-	expected map[PubKey]phase0.Root
-	partials map[PubKey]map[int]ParSig
-	done     map[PubKey]bool
+	expected map[Key]phase0.Root
+	partials map[Key]map[int]ParSig
+	done     map[Key]bool
 }
 
 func newAggregator(threshold int, groupKeys map[PubKey]*bls.PublicKey, r io.Reader, log *zap.Logger,
@@ -49,8 +49,8 @@ func (a *aggregator) Subscribe(fn func(context.Context, Duty, SignedSet)) {
 func (a *aggregator) duty(d Duty) *aggDuty {
 	ad, ok := a.duties[d]
 	if !ok {
-		ad = &aggDuty{expected: make(map[PubKey]phase0.Root), partials: make(map[PubKey]map[int]ParSig),
-			done: make(map[PubKey]bool)}
+		ad = &aggDuty{expected: make(map[Key]phase0.Root), partials: make(map[Key]map[int]ParSig),
+			done: make(map[Key]bool)}
 		a.duties[d] = ad
 	}
 	return ad
@@ -59,8 +59,8 @@ func (a *aggregator) duty(d Duty) *aggDuty {
 func (a *aggregator) Expect(d Duty, msgs UnsignedSet) {
 	a.mu.Lock()
 	ad := a.duty(d)
-	for pk, m := range msgs {
-		ad.expected[pk] = m.Root
+	for k, m := range msgs {
+		ad.expected[k] = m.Root
 	}
 	ready := a.ready(ad, keysOfUnsigned(msgs))
 	a.mu.Unlock()
@@ -70,33 +70,33 @@ func (a *aggregator) Expect(d Duty, msgs UnsignedSet) {
 func (a *aggregator) Add(ctx context.Context, d Duty, from int, set ParSignedSet) {
 	a.mu.Lock()
 	ad := a.duty(d)
-	keys := make([]PubKey, 0, len(set))
-	for pk, ps := range set {
-		if ad.partials[pk] == nil {
-			ad.partials[pk] = make(map[int]ParSig)
+	keys := make([]Key, 0, len(set))
+	for k, ps := range set {
+		if ad.partials[k] == nil {
+			ad.partials[k] = make(map[int]ParSig)
 		}
-		if _, dup := ad.partials[pk][from]; dup {
+		if _, dup := ad.partials[k][from]; dup {
 			continue // the first partial of an operator counts; a repeat cannot replace it
 		}
-		ad.partials[pk][from] = ps
-		keys = append(keys, pk)
+		ad.partials[k][from] = ps
+		keys = append(keys, k)
 	}
 	ready := a.ready(ad, keys)
 	a.mu.Unlock()
 	a.complete(ctx, d, ready)
 }
 
-// ready returns, for the given validators not done yet whose root we know, t partials over that root;
-// it marks them done. Called with a.mu held.
-func (a *aggregator) ready(ad *aggDuty, keys []PubKey) map[PubKey]map[uint64]*bls.Signature {
-	out := make(map[PubKey]map[uint64]*bls.Signature)
-	for _, pk := range keys {
-		root, ok := ad.expected[pk]
-		if !ok || ad.done[pk] {
+// ready returns, for the given keys not done yet whose root we know, t partials over that root; it marks
+// them done. Called with a.mu held.
+func (a *aggregator) ready(ad *aggDuty, keys []Key) map[Key]map[uint64]*bls.Signature {
+	out := make(map[Key]map[uint64]*bls.Signature)
+	for _, k := range keys {
+		root, ok := ad.expected[k]
+		if !ok || ad.done[k] {
 			continue
 		}
 		parts := make(map[uint64]*bls.Signature, a.threshold)
-		for from, ps := range ad.partials[pk] {
+		for from, ps := range ad.partials[k] {
 			if ps.Root != root || len(parts) == a.threshold {
 				continue
 			}
@@ -112,38 +112,38 @@ func (a *aggregator) ready(ad *aggDuty, keys []PubKey) map[PubKey]map[uint64]*bl
 		if len(parts) < a.threshold {
 			continue
 		}
-		ad.done[pk] = true
-		out[pk] = parts
+		ad.done[k] = true
+		out[k] = parts
 	}
 	return out
 }
 
-// complete recovers and verifies the ready validators' signatures and delivers them as one set.
-func (a *aggregator) complete(ctx context.Context, d Duty, ready map[PubKey]map[uint64]*bls.Signature) {
+// complete recovers and verifies the ready keys' signatures and delivers them as one set.
+func (a *aggregator) complete(ctx context.Context, d Duty, ready map[Key]map[uint64]*bls.Signature) {
 	if len(ready) == 0 {
 		return
 	}
 	a.mu.Lock()
-	expected := make(map[PubKey]phase0.Root, len(ready))
-	for pk := range ready {
-		expected[pk] = a.duties[d].expected[pk]
+	expected := make(map[Key]phase0.Root, len(ready))
+	for k := range ready {
+		expected[k] = a.duties[d].expected[k]
 	}
 	subs := append([]func(context.Context, Duty, SignedSet){}, a.subs...)
 	a.mu.Unlock()
 	out := make(SignedSet, len(ready))
 	items := make([]bls.BatchItem, 0, len(ready))
-	keys := make([]PubKey, 0, len(ready))
-	for pk, parts := range ready {
+	keys := make([]Key, 0, len(ready))
+	for k, parts := range ready {
 		sig, err := bls.RecoverSignatureThreshold(parts, a.threshold)
 		if err != nil {
 			a.failures.Inc()
 			a.log.Error("recover group signature", zap.Stringer("duty", d), zap.Error(err))
 			continue
 		}
-		root := expected[pk]
-		items = append(items, bls.BatchItem{PublicKey: a.groupKeys[pk], Message: append([]byte(nil), root[:]...),
+		root := expected[k]
+		items = append(items, bls.BatchItem{PublicKey: a.groupKeys[k.PubKey], Message: append([]byte(nil), root[:]...),
 			Signature: sig})
-		keys = append(keys, pk)
+		keys = append(keys, k)
 	}
 	if len(items) == 0 {
 		return
@@ -160,13 +160,13 @@ func (a *aggregator) complete(ctx context.Context, d Duty, ready map[PubKey]map[
 		// Cannot happen when every partial verified against its share; it would mean the lock's shares
 		// do not match the group key.
 		a.log.Error("recovered signature does not verify against the validator key", zap.Stringer("duty", d),
-			zap.String("validator", fmt.Sprintf("%#x", keys[i][:])))
+			zap.String("validator", fmt.Sprintf("%#x", keys[i].PubKey[:])), zap.Uint64("subcommittee", keys[i].Subcommittee))
 	}
-	for i, pk := range keys {
+	for i, k := range keys {
 		if !isBad[i] {
 			var s phase0.BLSSignature
 			copy(s[:], items[i].Signature.Bytes())
-			out[pk] = s
+			out[k] = s
 		}
 	}
 	if len(out) == 0 {
@@ -188,10 +188,10 @@ func (a *aggregator) prune(before phase0.Slot) {
 	}
 }
 
-func keysOfUnsigned(s UnsignedSet) []PubKey {
-	out := make([]PubKey, 0, len(s))
-	for pk := range s {
-		out = append(out, pk)
+func keysOfUnsigned(s UnsignedSet) []Key {
+	out := make([]Key, 0, len(s))
+	for k := range s {
+		out = append(out, k)
 	}
 	return out
 }

@@ -131,11 +131,11 @@ func (a *attester) Messages(_ Duty, defs DefinitionSet, value []byte) (UnsignedS
 		return nil, err
 	}
 	out := make(UnsignedSet, len(defs))
-	for pk, def := range defs {
+	for k, def := range defs {
 		if def.Attester == nil {
-			return nil, fmt.Errorf("%w: %#x", ErrNoAttesterDefined, pk[:6])
+			return nil, fmt.Errorf("%w: %s", ErrNoAttesterDefined, k)
 		}
-		out[pk] = &Message{Object: d, Domain: signing.DomainBeaconAttester, Epoch: d.Target.Epoch}
+		out[k] = &Message{Object: d, Domain: signing.DomainBeaconAttester, Epoch: d.Target.Epoch}
 	}
 	return out, nil
 }
@@ -165,10 +165,10 @@ func (a *attester) Submit(ctx context.Context, bn beacon.Client, duty Duty, defs
 	}
 	version := dataVersion(a.network, d.Target.Epoch)
 	atts := make([]*spec.VersionedAttestation, 0, len(sigs))
-	for pk, sig := range sigs {
-		def, ok := defs[pk]
+	for k, sig := range sigs {
+		def, ok := defs[k]
 		if !ok || def.Attester == nil {
-			return fmt.Errorf("%w: %#x", ErrNoAttesterDefined, pk[:6])
+			return fmt.Errorf("%w: %s", ErrNoAttesterDefined, k)
 		}
 		ad := def.Attester
 		bits := bitfield.NewBitlist(ad.CommitteeLength)

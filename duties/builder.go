@@ -55,8 +55,8 @@ func (b *builderRegistration) Messages(duty Duty, defs DefinitionSet, value []by
 		return nil, err
 	}
 	out := make(UnsignedSet, len(defs))
-	for pk := range defs {
-		out[pk] = &Message{Object: b.registration(pk), Domain: signing.DomainApplicationBuilder}
+	for k := range defs {
+		out[k] = &Message{Object: b.registration(k.PubKey), Domain: signing.DomainApplicationBuilder}
 	}
 	return out, nil
 }
@@ -69,9 +69,9 @@ func (b *builderRegistration) Submit(ctx context.Context, bn beacon.Client, _ Du
 	sigs SignedSet,
 ) error {
 	regs := make([]*api.VersionedSignedValidatorRegistration, 0, len(sigs))
-	for pk, sig := range sigs {
+	for k, sig := range sigs {
 		regs = append(regs, &api.VersionedSignedValidatorRegistration{Version: spec.BuilderVersionV1,
-			V1: &apiv1.SignedValidatorRegistration{Message: b.registration(pk), Signature: sig}})
+			V1: &apiv1.SignedValidatorRegistration{Message: b.registration(k.PubKey), Signature: sig}})
 	}
 	if len(regs) == 0 {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/attestantio/go-eth2-client/api"
+	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
 	"github.com/attestantio/go-eth2-client/spec/altair"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 
@@ -25,15 +26,32 @@ const (
 // ErrContributionMismatch: a proposed contribution is not for the block root the cluster agreed on.
 var ErrContributionMismatch = errors.New("contribution does not match the decided sync committee block root")
 
-// syncSubcommittee returns the subcommittee of a validator's first sync committee position. A validator
-// holds one position in all but vanishingly rare cases on mainnet (512 positions, about a million
-// validators); for the others only the first position's subcommittee contributes (documented limitation).
-func syncSubcommittee(d Definition, syncCommitteeSize uint64) (uint64, bool) {
-	if d.Sync == nil || len(d.Sync.ValidatorSyncCommitteeIndices) == 0 {
-		return 0, false
+// syncSubcommittees returns the sync subcommittees in which a validator holds at least one position,
+// sorted. On mainnet (512 positions, about a million validators) that is one; on small chains a
+// validator often holds positions in several, and the spec asks for a selection proof (and, if selected,
+// a contribution) in each. Positions outside the committee (a faulty beacon node) are ignored.
+func syncSubcommittees(d *apiv1.SyncCommitteeDuty, syncCommitteeSize uint64) []uint64 {
+	if d == nil || syncCommitteeSize < SyncCommitteeSubnetCount {
+		return nil
 	}
-	pos := slices.Min(d.Sync.ValidatorSyncCommitteeIndices)
-	return uint64(pos) / max(1, syncCommitteeSize/SyncCommitteeSubnetCount), true
+	size := syncCommitteeSize / SyncCommitteeSubnetCount
+	var out []uint64
+	for _, pos := range d.ValidatorSyncCommitteeIndices {
+		if sub := uint64(pos) / size; uint64(pos) < syncCommitteeSize && !slices.Contains(out, sub) {
+			out = append(out, sub)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// inSubcommittee checks that def is a sync committee member with a position in its key's subcommittee.
+func inSubcommittee(def Definition, syncCommitteeSize uint64) error {
+	if def.Sync == nil || !slices.Contains(syncSubcommittees(def.Sync, syncCommitteeSize), def.Subcommittee) {
+		return fmt.Errorf("%w: %s has no position in sync subcommittee %d", ErrNoSyncDuty, def.Key(),
+			def.Subcommittee)
+	}
+	return nil
 }
 
 // IsSyncCommitteeAggregator is the consensus spec's is_sync_committee_aggregator.
@@ -44,7 +62,8 @@ func IsSyncCommitteeAggregator(syncCommitteeSize uint64, proof phase0.BLSSignatu
 }
 
 // prepareSyncContribution handles DutyPrepareSyncContribution: each sync committee member's threshold
-// selection proof for its subcommittee (value: the slot, no consensus needed), kept in the signed DB.
+// selection proof for each subcommittee in which it holds a position (one key per validator and
+// subcommittee; value: the slot, no consensus needed), kept in the signed DB.
 type prepareSyncContribution struct {
 	network  *signing.Network
 	db       *signedDB
@@ -74,13 +93,12 @@ func (p *prepareSyncContribution) Messages(duty Duty, defs DefinitionSet, value 
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / p.network.SlotsPerEpoch)
 	out := make(UnsignedSet, len(defs))
-	for pk, def := range defs {
-		sub, ok := syncSubcommittee(def, p.syncSize)
-		if !ok {
-			return nil, fmt.Errorf("%w: %#x", ErrNoSyncDuty, pk[:6])
+	for k, def := range defs {
+		if err := inSubcommittee(def, p.syncSize); err != nil {
+			return nil, err
 		}
-		out[pk] = &Message{Object: &altair.SyncAggregatorSelectionData{Slot: duty.Slot, SubcommitteeIndex: sub},
-			Domain: signing.DomainSyncCommitteeSelectionProof, Epoch: epoch}
+		out[k] = &Message{Object: &altair.SyncAggregatorSelectionData{Slot: duty.Slot,
+			SubcommitteeIndex: k.Subcommittee}, Domain: signing.DomainSyncCommitteeSelectionProof, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -96,8 +114,9 @@ func (p *prepareSyncContribution) Submit(_ context.Context, _ beacon.Client, dut
 	return nil
 }
 
-// syncContribution handles DutySyncContribution: at 2/3 of the slot each selected sync aggregator's
-// subcommittee contribution for the agreed block root is fetched, agreed, signed and submitted.
+// syncContribution handles DutySyncContribution: at 2/3 of the slot, for each (validator, subcommittee)
+// whose selection proof selects it, the subcommittee's contribution for the agreed block root is fetched,
+// agreed (one value holds every needed subcommittee's contribution), signed and submitted.
 type syncContribution struct {
 	network  *signing.Network
 	clock    Clock
@@ -108,20 +127,21 @@ type syncContribution struct {
 
 func (s *syncContribution) Type() DutyType { return DutySyncContribution }
 
-// selected returns the selected aggregators' selection proofs; wait says whether to wait for them.
+// selected returns the selection proofs (of the same key in DutyPrepareSyncContribution) that select
+// their (validator, subcommittee) as aggregator; wait says whether to wait for proofs not recovered yet.
 func (s *syncContribution) selected(ctx context.Context, duty Duty, defs DefinitionSet, wait bool) (
-	map[PubKey]phase0.BLSSignature, error,
+	map[Key]phase0.BLSSignature, error,
 ) {
-	out := make(map[PubKey]phase0.BLSSignature)
+	out := make(map[Key]phase0.BLSSignature)
 	prep := Duty{Slot: duty.Slot, Type: DutyPrepareSyncContribution}
-	for pk := range defs {
+	for k := range defs {
 		c := ctx
 		if !wait {
 			var cancel context.CancelFunc
 			c, cancel = context.WithCancel(ctx)
 			cancel()
 		}
-		proof, err := s.signed.await(c, prep, pk)
+		proof, err := s.signed.await(c, prep, k)
 		if err != nil {
 			if wait {
 				return nil, err
@@ -129,7 +149,7 @@ func (s *syncContribution) selected(ctx context.Context, duty Duty, defs Definit
 			continue
 		}
 		if IsSyncCommitteeAggregator(s.syncSize, proof) {
-			out[pk] = proof
+			out[k] = proof
 		}
 	}
 	return out, nil
@@ -141,8 +161,8 @@ func (s *syncContribution) narrow(ctx context.Context, duty Duty, defs Definitio
 		return nil, err
 	}
 	out := make(DefinitionSet, len(sel))
-	for pk := range sel {
-		out[pk] = defs[pk]
+	for k := range sel {
+		out[k] = defs[k]
 	}
 	return out, nil
 }
@@ -160,22 +180,41 @@ func (s *syncContribution) Fetch(ctx context.Context, bn beacon.Client, duty Dut
 	if !ok {
 		return nil, errors.New("no sync committee block root decided for the slot")
 	}
-	contribs := map[uint64]*altair.SyncCommitteeContribution{}
-	for _, def := range defs {
-		sub, ok := syncSubcommittee(def, s.syncSize)
-		if !ok || contribs[sub] != nil {
-			continue
+	var subs []uint64
+	for k := range defs {
+		if !slices.Contains(subs, k.Subcommittee) {
+			subs = append(subs, k.Subcommittee)
 		}
-		for {
-			resp, err := bn.SyncCommitteeContribution(ctx, &api.SyncCommitteeContributionOpts{Slot: duty.Slot,
+	}
+	slices.Sort(subs)
+	contribs := make(map[uint64]*altair.SyncCommitteeContribution, len(subs))
+	// Every round asks for each subcommittee still missing: the beacon node may not have seen a
+	// subcommittee's sync committee messages yet at 2/3 of the slot. Past the cutoff, the subcommittees
+	// found go ahead without the others (whose keys then have no message to sign).
+	cutoff, hasCutoff := ctx.Deadline()
+	cutoff = cutoff.Add(-s.network.SlotDuration / 6)
+	for {
+		var err error
+		for _, sub := range subs {
+			if contribs[sub] != nil {
+				continue
+			}
+			resp, e := bn.SyncCommitteeContribution(ctx, &api.SyncCommitteeContributionOpts{Slot: duty.Slot,
 				SubcommitteeIndex: sub, BeaconBlockRoot: root})
-			if err == nil && resp.Data != nil {
+			switch {
+			case e != nil:
+				err = fmt.Errorf("sync committee contribution of subcommittee %d: %w", sub, e)
+			case resp.Data == nil || resp.Data.SubcommitteeIndex != sub:
+				err = fmt.Errorf("sync committee contribution of subcommittee %d: empty or other answer", sub)
+			default:
 				contribs[sub] = resp.Data
-				break
 			}
-			if sleepUntil(ctx, s.clock, s.clock.Now().Add(s.network.SlotDuration/24)) != nil {
-				return nil, fmt.Errorf("sync committee contribution of subcommittee %d: %w", sub, err)
-			}
+		}
+		if err == nil || (len(contribs) > 0 && hasCutoff && !s.clock.Now().Before(cutoff)) {
+			break
+		}
+		if sleepUntil(ctx, s.clock, s.clock.Now().Add(s.network.SlotDuration/24)) != nil {
+			return nil, err
 		}
 	}
 	return encodeContributions(contribs)
@@ -260,14 +299,13 @@ func (s *syncContribution) Messages(duty Duty, defs DefinitionSet, value []byte)
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / s.network.SlotsPerEpoch)
 	out := make(UnsignedSet, len(sel))
-	for pk, proof := range sel {
-		sub, ok := syncSubcommittee(defs[pk], s.syncSize)
-		if !ok || cs[sub] == nil {
+	for k, proof := range sel {
+		c := cs[k.Subcommittee]
+		if c == nil {
 			continue
 		}
-		msg := &altair.ContributionAndProof{AggregatorIndex: defs[pk].Index, Contribution: cs[sub],
-			SelectionProof: proof}
-		out[pk] = &Message{Object: msg, Domain: signing.DomainContributionAndProof, Epoch: epoch}
+		msg := &altair.ContributionAndProof{AggregatorIndex: defs[k].Index, Contribution: c, SelectionProof: proof}
+		out[k] = &Message{Object: msg, Domain: signing.DomainContributionAndProof, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -284,8 +322,8 @@ func (s *syncContribution) Submit(ctx context.Context, bn beacon.Client, duty Du
 		return err
 	}
 	out := make([]*altair.SignedContributionAndProof, 0, len(sigs))
-	for pk, sig := range sigs {
-		if m, ok := msgs[pk]; ok {
+	for k, sig := range sigs {
+		if m, ok := msgs[k]; ok {
 			out = append(out, &altair.SignedContributionAndProof{Message: m.Object.(*altair.ContributionAndProof),
 				Signature: sig})
 		}

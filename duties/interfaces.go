@@ -72,13 +72,13 @@ type Broadcaster interface {
 type Tracker interface {
 	// Start records a scheduled duty and its deadline.
 	Start(duty Duty, defs DefinitionSet, deadline time.Time)
-	// Stage records that a stage finished for some validators of a duty (all of them if pubkeys is nil),
-	// with err == nil on success.
-	Stage(duty Duty, stage Stage, pubkeys []PubKey, err error)
-	// Narrow keeps only these validators of a scheduled duty (the others turned out not to have it).
+	// Stage records that a stage finished for some keys of a duty (all of them if keys is nil), with
+	// err == nil on success.
+	Stage(duty Duty, stage Stage, keys []Key, err error)
+	// Narrow keeps only these keys of a scheduled duty (the others turned out not to have it).
 	Narrow(duty Duty, defs DefinitionSet)
 	// InvalidPartial records a partial signature from operator (index) that did not verify.
-	InvalidPartial(duty Duty, operator int, pubkey PubKey, reason string)
+	InvalidPartial(duty Duty, operator int, key Key, reason string)
 }
 
 // SlashingStore is the slashing protection a signer needs (eth2/slashing.Store implements it).
@@ -98,7 +98,8 @@ type DutyHandler interface {
 	Check(duty Duty, value []byte) error
 	// Decided is told every decided value (before signing), e.g. to remember checkpoints.
 	Decided(duty Duty, value []byte)
-	// Messages derives each validator's message from a decided value.
+	// Messages derives each key's message from a decided value (a key of defs may have none, e.g. a
+	// subcommittee whose contribution the value lacks).
 	Messages(duty Duty, defs DefinitionSet, value []byte) (UnsignedSet, error)
 	// Protect records msg in slashing protection before it is signed; nil means it may be signed.
 	Protect(ctx context.Context, store SlashingStore, pubkey PubKey, msg *Message) error

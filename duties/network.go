@@ -99,8 +99,9 @@ func syncCommitteeSize(ctx context.Context, bn beacon.Client) (uint64, error) {
 		return 0, fmt.Errorf("beacon spec: %w", err)
 	}
 	n, ok := sp.Data["SYNC_COMMITTEE_SIZE"].(uint64)
-	if !ok || n == 0 {
-		return 0, fmt.Errorf("beacon spec: SYNC_COMMITTEE_SIZE missing or zero")
+	if !ok || n < SyncCommitteeSubnetCount || n%SyncCommitteeSubnetCount != 0 {
+		return 0, fmt.Errorf("beacon spec: SYNC_COMMITTEE_SIZE missing or not a positive multiple of %d",
+			SyncCommitteeSubnetCount)
 	}
 	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,13 +16,36 @@ import (
 
 var outcomesBucket = []byte("duty_outcomes")
 
-// outcomeKey is slot (8, big-endian) | duty name | 0 | validator hex: sorted by slot.
+// outcomeKey is slot (8, big-endian) | duty name | 0 | validator hex, then "/" and the decimal
+// subcommittee for the duty types performed per subcommittee: sorted by slot.
 func outcomeKey(o Outcome) []byte {
-	k := make([]byte, 8, 8+len(o.Duty)+1+len(o.Validator))
+	k := make([]byte, 8, 8+len(o.Duty)+1+len(o.Validator)+4)
 	binary.BigEndian.PutUint64(k, o.Slot)
 	k = append(k, o.Duty...)
 	k = append(k, 0)
-	return append(k, o.Validator...)
+	k = append(k, o.Validator...)
+	if o.Subcommittee != nil {
+		k = append(k, '/')
+		k = strconv.AppendUint(k, *o.Subcommittee, 10)
+	}
+	return k
+}
+
+// keyValidator returns the validator hex of an outcome key.
+func keyValidator(k []byte) []byte {
+	if len(k) < 8 {
+		return nil
+	}
+	rest := k[8:]
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		return nil
+	}
+	rest = rest[i+1:]
+	if j := bytes.IndexByte(rest, '/'); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
 }
 
 // BoltOutcomes persists outcomes in a bbolt database.
@@ -66,7 +90,7 @@ func (s *BoltOutcomes) Query(fromSlot, toSlot uint64, validator *PubKey) ([]Outc
 		c := tx.Bucket(outcomesBucket).Cursor()
 		start := binary.BigEndian.AppendUint64(nil, fromSlot)
 		for k, v := c.Seek(start); k != nil && binary.BigEndian.Uint64(k) <= toSlot; k, v = c.Next() {
-			if want != "" && !bytes.HasSuffix(k, []byte(want)) {
+			if want != "" && string(keyValidator(k)) != want {
 				continue
 			}
 			var o Outcome

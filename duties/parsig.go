@@ -27,37 +27,59 @@ type ParSigTransport interface {
 
 // Wire format of a batch (all integers big-endian):
 //
-//	slot uint64 | duty type uint16 | count uint32 | count × (pubkey [48] | root [32] | signature [96])
+//	slot uint64 | duty type uint16 | count uint32 | count × entry
+//	entry: pubkey [48] | root [32] | signature [96]
+//	entry of a type performed by subcommittee (DutyType.BySubcommittee):
+//	       pubkey [48] | subcommittee uint8 | root [32] | signature [96]
 //
-// Entries are sorted by public key and unique, so one batch has exactly one encoding.
+// Entries are sorted by public key (then subcommittee) and unique, and a subcommittee is below
+// SyncCommitteeSubnetCount, so one batch has exactly one encoding.
 const (
 	parSigHeader = 8 + 2 + 4
 	parSigEntry  = 48 + 32 + 96
-	// MaxParSigBatch bounds the validators in one batch, so that a batch fits the p2p layer's
-	// message cap (p2p.MaxPayloadSize).
+	// parSigSubEntry is an entry with its subcommittee byte.
+	parSigSubEntry = parSigEntry + 1
+	// MaxParSigBatch bounds the entries in one batch, so that a batch fits the p2p layer's message cap
+	// (p2p.MaxPayloadSize).
 	MaxParSigBatch = 1 << 15
 )
 
 // MaxParSigPayload is the largest encoded batch.
-const MaxParSigPayload = parSigHeader + MaxParSigBatch*parSigEntry
+const MaxParSigPayload = parSigHeader + MaxParSigBatch*parSigSubEntry
+
+// parSigEntrySize is the size of one entry of a batch of type t.
+func parSigEntrySize(t DutyType) int {
+	if t.BySubcommittee() {
+		return parSigSubEntry
+	}
+	return parSigEntry
+}
 
 // EncodeParSigs encodes one batch.
 func EncodeParSigs(duty Duty, set ParSignedSet) ([]byte, error) {
 	if len(set) > MaxParSigBatch {
-		return nil, fmt.Errorf("encode partial signatures: %d validators, at most %d", len(set), MaxParSigBatch)
+		return nil, fmt.Errorf("encode partial signatures: %d entries, at most %d", len(set), MaxParSigBatch)
 	}
-	keys := make([]PubKey, 0, len(set))
-	for pk := range set {
-		keys = append(keys, pk)
+	bySub := duty.Type.BySubcommittee()
+	keys := make([]Key, 0, len(set))
+	for k := range set {
+		if (bySub && k.Subcommittee >= SyncCommitteeSubnetCount) || (!bySub && k.Subcommittee != 0) {
+			return nil, fmt.Errorf("encode partial signatures of %s: %s: subcommittee %d not allowed", duty, k,
+				k.Subcommittee)
+		}
+		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return string(keys[i][:]) < string(keys[j][:]) })
-	b := make([]byte, parSigHeader, parSigHeader+len(set)*parSigEntry)
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	b := make([]byte, parSigHeader, parSigHeader+len(set)*parSigEntrySize(duty.Type))
 	binary.BigEndian.PutUint64(b, uint64(duty.Slot))
 	binary.BigEndian.PutUint16(b[8:], uint16(duty.Type))
 	binary.BigEndian.PutUint32(b[10:], uint32(len(set)))
-	for _, pk := range keys {
-		ps := set[pk]
-		b = append(b, pk[:]...)
+	for _, k := range keys {
+		ps := set[k]
+		b = append(b, k.PubKey[:]...)
+		if bySub {
+			b = append(b, byte(k.Subcommittee))
+		}
 		b = append(b, ps.Root[:]...)
 		b = append(b, ps.Signature[:]...)
 	}
@@ -67,7 +89,8 @@ func EncodeParSigs(duty Duty, set ParSignedSet) ([]byte, error) {
 // ErrMalformedParSigs wraps every DecodeParSigs error.
 var ErrMalformedParSigs = errors.New("malformed partial signature batch")
 
-// DecodeParSigs decodes one batch strictly: exact length, known duty type, sorted unique public keys.
+// DecodeParSigs decodes one batch strictly: exact length, known duty type, sorted unique keys, and
+// subcommittees in range.
 func DecodeParSigs(b []byte) (Duty, ParSignedSet, error) {
 	if len(b) < parSigHeader {
 		return Duty{}, nil, fmt.Errorf("%w: %d bytes, header needs %d", ErrMalformedParSigs, len(b), parSigHeader)
@@ -77,23 +100,32 @@ func DecodeParSigs(b []byte) (Duty, ParSignedSet, error) {
 		return Duty{}, nil, fmt.Errorf("%w: duty type %d", ErrMalformedParSigs, duty.Type)
 	}
 	n := binary.BigEndian.Uint32(b[10:])
-	if n > MaxParSigBatch || len(b) != parSigHeader+int(n)*parSigEntry {
+	size, bySub := parSigEntrySize(duty.Type), duty.Type.BySubcommittee()
+	if n > MaxParSigBatch || len(b) != parSigHeader+int(n)*size {
 		return Duty{}, nil, fmt.Errorf("%w: %d entries in %d bytes", ErrMalformedParSigs, n, len(b))
 	}
 	set := make(ParSignedSet, n)
-	var prev PubKey
+	var prev Key
 	for i := range int(n) {
-		e := b[parSigHeader+i*parSigEntry:]
-		var pk PubKey
-		copy(pk[:], e[:48])
-		if i > 0 && string(pk[:]) <= string(prev[:]) {
-			return Duty{}, nil, fmt.Errorf("%w: entry %d: public keys not sorted and unique", ErrMalformedParSigs, i)
+		e := b[parSigHeader+i*size:]
+		var k Key
+		copy(k.PubKey[:], e[:48])
+		e = e[48:]
+		if bySub {
+			if k.Subcommittee = uint64(e[0]); k.Subcommittee >= SyncCommitteeSubnetCount {
+				return Duty{}, nil, fmt.Errorf("%w: entry %d: subcommittee %d, want < %d", ErrMalformedParSigs, i,
+					k.Subcommittee, SyncCommitteeSubnetCount)
+			}
+			e = e[1:]
 		}
-		prev = pk
+		if i > 0 && !prev.less(k) {
+			return Duty{}, nil, fmt.Errorf("%w: entry %d: keys not sorted and unique", ErrMalformedParSigs, i)
+		}
+		prev = k
 		var ps ParSig
-		copy(ps.Root[:], e[48:80])
-		copy(ps.Signature[:], e[80:176])
-		set[pk] = ps
+		copy(ps.Root[:], e[:32])
+		copy(ps.Signature[:], e[32:128])
+		set[k] = ps
 	}
 	return duty, set, nil
 }
@@ -107,13 +139,13 @@ type exchange struct {
 	log     *zap.Logger
 	invalid *prometheus.CounterVec
 	// onInvalid attributes a dropped partial to its operator (the tracker).
-	onInvalid func(duty Duty, from int, pk PubKey, reason string)
+	onInvalid func(duty Duty, from int, key Key, reason string)
 	subsMu    sync.Mutex
 	subs      []func(context.Context, Duty, int, ParSignedSet)
 }
 
 func newExchange(t ParSigTransport, shares map[PubKey][]*bls.PublicKey, r io.Reader, log *zap.Logger,
-	invalid *prometheus.CounterVec, onInvalid func(Duty, int, PubKey, string),
+	invalid *prometheus.CounterVec, onInvalid func(Duty, int, Key, string),
 ) *exchange {
 	e := &exchange{transport: t, shares: shares, rand: r, log: log, invalid: invalid, onInvalid: onInvalid}
 	t.Receive(e.receive)
@@ -161,28 +193,29 @@ func (e *exchange) receive(ctx context.Context, from int, payload []byte) {
 // verify returns the partials of set that verify against operator from's shares.
 func (e *exchange) verify(duty Duty, from int, set ParSignedSet) ParSignedSet {
 	items := make([]bls.BatchItem, 0, len(set))
-	keys := make([]PubKey, 0, len(set))
+	keys := make([]Key, 0, len(set))
 	valid := make(ParSignedSet, len(set))
-	bad := func(pk PubKey, reason string) {
+	bad := func(k Key, reason string) {
 		e.invalid.WithLabelValues(fmt.Sprint(from), reason).Inc()
-		e.onInvalid(duty, from, pk, reason)
+		e.onInvalid(duty, from, k, reason)
 		e.log.Warn("invalid partial signature from operator", zap.Int("operator", from), zap.Stringer("duty", duty),
-			zap.String("validator", fmt.Sprintf("%#x", pk[:])), zap.String("reason", reason))
+			zap.String("validator", fmt.Sprintf("%#x", k.PubKey[:])), zap.Uint64("subcommittee", k.Subcommittee),
+			zap.String("reason", reason))
 	}
-	for pk, ps := range set {
-		shares, ok := e.shares[pk]
+	for k, ps := range set {
+		shares, ok := e.shares[k.PubKey]
 		if !ok || from < 0 || from >= len(shares) {
-			bad(pk, "unknown_validator")
+			bad(k, "unknown_validator")
 			continue
 		}
 		sig, err := bls.SignatureFromBytes(append([]byte(nil), ps.Signature[:]...))
 		if err != nil {
-			bad(pk, "undecodable_signature")
+			bad(k, "undecodable_signature")
 			continue
 		}
 		items = append(items, bls.BatchItem{PublicKey: shares[from], Message: append([]byte(nil), ps.Root[:]...),
 			Signature: sig})
-		keys = append(keys, pk)
+		keys = append(keys, k)
 	}
 	if len(items) == 0 {
 		return nil
@@ -197,11 +230,11 @@ func (e *exchange) verify(duty Duty, from int, set ParSignedSet) ParSignedSet {
 		isBad[i] = true
 		bad(keys[i], "bad_signature")
 	}
-	for i, pk := range keys {
+	for i, k := range keys {
 		if !isBad[i] {
-			ps := set[pk]
+			ps := set[k]
 			ps.decoded = items[i].Signature
-			valid[pk] = ps
+			valid[k] = ps
 		}
 	}
 	return valid

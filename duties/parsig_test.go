@@ -55,53 +55,107 @@ func (tv *testValidators) partials(op int, root phase0.Root) ParSignedSet {
 	for _, pk := range tv.pubkeys {
 		var sig phase0.BLSSignature
 		copy(sig[:], tv.secrets[pk][uint64(op+1)].Sign(root[:]).Bytes())
-		out[pk] = ParSig{Root: root, Signature: sig}
+		out[Key{PubKey: pk}] = ParSig{Root: root, Signature: sig}
 	}
 	return out
 }
 
-func TestParSigCodecRoundTripAndStrictness(t *testing.T) {
-	tv := newTestValidators(t, 3)
-	duty := Duty{Slot: 77, Type: DutyAttester}
-	set := tv.partials(0, phase0.Root{9})
-	b, err := EncodeParSigs(duty, set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotDuty, gotSet, err := DecodeParSigs(b)
-	if err != nil || gotDuty != duty || len(gotSet) != len(set) {
-		t.Fatalf("round trip: %v %v %d", err, gotDuty, len(gotSet))
-	}
-	for pk, ps := range set {
-		if gotSet[pk].Root != ps.Root || gotSet[pk].Signature != ps.Signature {
-			t.Fatalf("round trip changed %x", pk[:4])
+// subPartials returns operator op's partial signatures of root for every validator in each of subs.
+func (tv *testValidators) subPartials(op int, root phase0.Root, subs ...uint64) ParSignedSet {
+	out := ParSignedSet{}
+	for k, ps := range tv.partials(op, root) {
+		for _, sub := range subs {
+			out[Key{PubKey: k.PubKey, Subcommittee: sub}] = ps
 		}
 	}
-	again, _ := EncodeParSigs(gotDuty, gotSet)
-	if !bytes.Equal(again, b) {
-		t.Fatal("encoding is not canonical")
-	}
-	swapped := append([]byte{}, b...)
-	copy(swapped[parSigHeader:], b[parSigHeader+parSigEntry:parSigHeader+2*parSigEntry])
-	copy(swapped[parSigHeader+parSigEntry:], b[parSigHeader:parSigHeader+parSigEntry])
-	badType := append([]byte{}, b...)
-	badType[9] = 0xff
+	return out
+}
+
+// TestParSigCodecRoundTripAndStrictness round-trips a batch of a per-validator duty and one of a duty
+// performed per sync subcommittee (keys with a subcommittee byte), checks that the encoding is canonical
+// and that the per-validator layout is unchanged, and refuses every non-canonical or out-of-range batch.
+func TestParSigCodecRoundTripAndStrictness(t *testing.T) {
+	tv := newTestValidators(t, 3)
 	for _, tc := range []struct {
-		name string
-		b    []byte
+		name  string
+		duty  Duty
+		set   ParSignedSet
+		entry int
 	}{
-		{"empty", nil},
-		{"short header", b[:5]},
-		{"truncated entry", b[:len(b)-1]},
-		{"trailing byte", append(append([]byte{}, b...), 0)},
-		{"unsorted keys", swapped},
-		{"unknown duty type", badType},
+		{"attester", Duty{Slot: 77, Type: DutyAttester}, tv.partials(0, phase0.Root{9}), parSigEntry},
+		{"sync contribution, subcommittees 0 2 3", Duty{Slot: 78, Type: DutySyncContribution},
+			tv.subPartials(0, phase0.Root{9}, 0, 2, 3), parSigEntry + 1},
+		{"sync selection, subcommittee 1", Duty{Slot: 79, Type: DutyPrepareSyncContribution},
+			tv.subPartials(0, phase0.Root{9}, 1), parSigEntry + 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, _, err := DecodeParSigs(tc.b); !errors.Is(err, ErrMalformedParSigs) {
-				t.Fatalf("got %v, want ErrMalformedParSigs", err)
+			b, err := EncodeParSigs(tc.duty, tc.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) != parSigHeader+len(tc.set)*tc.entry {
+				t.Fatalf("%d bytes for %d entries, want %d-byte entries", len(b), len(tc.set), tc.entry)
+			}
+			gotDuty, gotSet, err := DecodeParSigs(b)
+			if err != nil || gotDuty != tc.duty || len(gotSet) != len(tc.set) {
+				t.Fatalf("round trip: %v %v %d", err, gotDuty, len(gotSet))
+			}
+			for k, ps := range tc.set {
+				if gotSet[k].Root != ps.Root || gotSet[k].Signature != ps.Signature {
+					t.Fatalf("round trip changed %s", k)
+				}
+			}
+			again, _ := EncodeParSigs(gotDuty, gotSet)
+			if !bytes.Equal(again, b) {
+				t.Fatal("encoding is not canonical")
+			}
+			e := tc.entry
+			swapped := append([]byte{}, b...)
+			copy(swapped[parSigHeader:], b[parSigHeader+e:parSigHeader+2*e])
+			copy(swapped[parSigHeader+e:], b[parSigHeader:parSigHeader+e])
+			dup := append([]byte{}, b...)
+			copy(dup[parSigHeader+e:], b[parSigHeader:parSigHeader+e])
+			badType := append([]byte{}, b...)
+			badType[9] = 0xff
+			cases := []struct {
+				name string
+				b    []byte
+			}{
+				{"empty", nil},
+				{"short header", b[:5]},
+				{"truncated entry", b[:len(b)-1]},
+				{"trailing byte", append(append([]byte{}, b...), 0)},
+				{"unsorted keys", swapped},
+				{"repeated key", dup},
+				{"unknown duty type", badType},
+			}
+			if tc.duty.Type.BySubcommittee() {
+				badSub := append([]byte{}, b...)
+				badSub[parSigHeader+48] = SyncCommitteeSubnetCount
+				cases = append(cases, struct {
+					name string
+					b    []byte
+				}{"subcommittee out of range", badSub})
+			}
+			for _, c := range cases {
+				if _, _, err := DecodeParSigs(c.b); !errors.Is(err, ErrMalformedParSigs) {
+					t.Errorf("%s: got %v, want ErrMalformedParSigs", c.name, err)
+				}
 			}
 		})
+	}
+	// A key's subcommittee must fit its duty type: none for a per-validator type, < 4 otherwise.
+	for _, tc := range []struct {
+		name string
+		duty Duty
+		set  ParSignedSet
+	}{
+		{"subcommittee in an attester batch", Duty{Slot: 1, Type: DutyAttester}, tv.subPartials(0, phase0.Root{1}, 1)},
+		{"subcommittee 4", Duty{Slot: 1, Type: DutySyncContribution}, tv.subPartials(0, phase0.Root{1}, 4)},
+	} {
+		if _, err := EncodeParSigs(tc.duty, tc.set); err == nil {
+			t.Errorf("%s: encoded, want an error", tc.name)
+		}
 	}
 }
 
@@ -114,14 +168,14 @@ func TestExchangeDropsAndAttributesInvalidPartials(t *testing.T) {
 	invalid := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "x"}, []string{"operator", "reason"})
 	type blame struct {
 		from int
-		pk   PubKey
+		key  Key
 	}
 	var mu sync.Mutex
 	var blamed []blame
 	recv := newExchange(net.Transport(0), tv.public, seededReaderOf(1), zap.NewNop(), invalid,
-		func(_ Duty, from int, pk PubKey, _ string) {
+		func(_ Duty, from int, k Key, _ string) {
 			mu.Lock()
-			blamed = append(blamed, blame{from, pk})
+			blamed = append(blamed, blame{from, k})
 			mu.Unlock()
 		})
 	got := make(chan ParSignedSet, 1)
@@ -132,11 +186,11 @@ func TestExchangeDropsAndAttributesInvalidPartials(t *testing.T) {
 		got <- set
 	})
 	send := newExchange(net.Transport(2), tv.public, seededReaderOf(2), zap.NewNop(), invalid,
-		func(Duty, int, PubKey, string) {})
+		func(Duty, int, Key, string) {})
 	root := phase0.Root{4}
 	set := tv.partials(2, root)
-	forged := tv.partials(1, root)[tv.pubkeys[3]] // operator 1's partial sent as operator 2's
-	set[tv.pubkeys[3]] = forged
+	forged := tv.partials(1, root)[Key{PubKey: tv.pubkeys[3]}] // operator 1's partial sent as operator 2's
+	set[Key{PubKey: tv.pubkeys[3]}] = forged
 	if err := send.Broadcast(context.Background(), Duty{Slot: 5, Type: DutyAttester}, set); err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +199,10 @@ func TestExchangeDropsAndAttributesInvalidPartials(t *testing.T) {
 	if len(valid) != 3 {
 		t.Fatalf("delivered %d partials, want the 3 valid ones", len(valid))
 	}
-	if _, ok := valid[tv.pubkeys[3]]; ok {
+	if _, ok := valid[Key{PubKey: tv.pubkeys[3]}]; ok {
 		t.Fatal("the forged partial was delivered")
 	}
-	if len(blamed) != 1 || blamed[0] != (blame{2, tv.pubkeys[3]}) {
+	if len(blamed) != 1 || blamed[0] != (blame{2, Key{PubKey: tv.pubkeys[3]}}) {
 		t.Fatalf("blamed %v, want operator 2 for validator 3", blamed)
 	}
 	if v := counterValue(t, invalid.WithLabelValues("2", "bad_signature")); v != 1 {
@@ -188,7 +242,7 @@ func TestAggregatorRecoversFromAnyThresholdOfOwnRoot(t *testing.T) {
 			duty := Duty{Slot: 1, Type: DutyAttester}
 			msgs := UnsignedSet{}
 			for _, pk := range tv.pubkeys {
-				msgs[pk] = &Message{Root: root}
+				msgs[Key{PubKey: pk}] = &Message{Root: root}
 			}
 			agg.Expect(duty, msgs)
 			for _, a := range tc.adds {
@@ -203,10 +257,10 @@ func TestAggregatorRecoversFromAnyThresholdOfOwnRoot(t *testing.T) {
 			if len(out) != 1 || len(out[0]) != len(tv.pubkeys) {
 				t.Fatalf("got %d sets, want one batch of all validators", len(out))
 			}
-			for pk, sig := range out[0] {
+			for k, sig := range out[0] {
 				s, err := bls.SignatureFromBytes(sig[:])
-				if err != nil || !s.Verify(tv.group[pk], root[:]) {
-					t.Fatalf("recovered signature of %x does not verify", pk[:4])
+				if err != nil || !s.Verify(tv.group[k.PubKey], root[:]) {
+					t.Fatalf("recovered signature of %s does not verify", k)
 				}
 			}
 		})

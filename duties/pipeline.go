@@ -151,7 +151,11 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 			SlotsPerEpoch: network.SlotsPerEpoch},
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
 	p.signed = newSignedDB()
-	hs, err := p.buildHandlers(ctx, cfg, keys)
+	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := p.buildHandlers(cfg, keys, syncSize)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +167,7 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		return nil, err
 	}
 	p.tracker = newTracker(p.timer, cfg.Clock, cfg.Outcomes, cfg.Retention, cfg.Logger.Named("tracker"), m)
-	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types, p.run,
+	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types, syncSize, p.run,
 		cfg.Logger.Named("scheduler"))
 	p.scheduler.onEpoch = func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex) {
 		if err := prepareProposers(ctx, cfg.Beacon, indices, keys.feeRecipients); err != nil {
@@ -182,13 +186,10 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 	return p, nil
 }
 
-// buildHandlers returns the handler of every duty type this pipeline performs.
-func (p *Pipeline) buildHandlers(ctx context.Context, cfg Config, keys *clusterKeys) (handlers, error) {
+// buildHandlers returns the handler of every duty type this pipeline performs (syncSize is
+// SYNC_COMMITTEE_SIZE).
+func (p *Pipeline) buildHandlers(cfg Config, keys *clusterKeys, syncSize uint64) (handlers, error) {
 	network := p.network
-	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
-	if err != nil {
-		return nil, err
-	}
 	hs := handlers{
 		DutyAttester:          newAttester(network),
 		DutyRandao:            &randao{network: network, db: p.signed},

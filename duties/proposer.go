@@ -67,11 +67,11 @@ func (r *randao) Messages(duty Duty, defs DefinitionSet, value []byte) (Unsigned
 	}
 	epoch := r.epoch(duty.Slot)
 	out := make(UnsignedSet, len(defs))
-	for pk, def := range defs {
+	for k, def := range defs {
 		if def.Proposer == nil {
-			return nil, fmt.Errorf("%w: %#x", ErrNoProposer, pk[:6])
+			return nil, fmt.Errorf("%w: %s", ErrNoProposer, k)
 		}
-		out[pk] = &Message{Object: sszUint64(epoch), Domain: signing.DomainRandao, Epoch: epoch}
+		out[k] = &Message{Object: sszUint64(epoch), Domain: signing.DomainRandao, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -180,7 +180,7 @@ func (p *proposer) Fetch(ctx context.Context, bn beacon.Client, duty Duty, defs 
 	if err != nil {
 		return nil, err
 	}
-	reveal, err := p.db.await(ctx, Duty{Slot: duty.Slot, Type: DutyRandao}, def.PubKey)
+	reveal, err := p.db.await(ctx, Duty{Slot: duty.Slot, Type: DutyRandao}, def.Key())
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (p *proposer) Messages(duty Duty, defs DefinitionSet, value []byte) (Unsign
 		return nil, fmt.Errorf("block proposer %d is not our validator %d", v.proposerIndex(), def.Index)
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / p.network.SlotsPerEpoch)
-	return UnsignedSet{def.PubKey: {Object: v.object(), Domain: signing.DomainBeaconProposer, Epoch: epoch}}, nil
+	return UnsignedSet{def.Key(): {Object: v.object(), Domain: signing.DomainBeaconProposer, Epoch: epoch}}, nil
 }
 
 func (p *proposer) Protect(ctx context.Context, store SlashingStore, pk PubKey, msg *Message) error {
@@ -266,7 +266,7 @@ func (p *proposer) Submit(ctx context.Context, bn beacon.Client, _ Duty, defs De
 	if err != nil {
 		return err
 	}
-	sig, ok := sigs[def.PubKey]
+	sig, ok := sigs[def.Key()]
 	if !ok {
 		return nil
 	}

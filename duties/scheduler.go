@@ -51,8 +51,10 @@ type scheduler struct {
 	clock   Clock
 	pubkeys []PubKey
 	types   map[DutyType]bool
-	run     Runner
-	log     *zap.Logger
+	// syncSize is SYNC_COMMITTEE_SIZE: it maps sync committee positions to subcommittees.
+	syncSize uint64
+	run      Runner
+	log      *zap.Logger
 	// onEpoch runs at the first slot we see of every epoch (proposer preparation).
 	onEpoch func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex)
 
@@ -70,10 +72,10 @@ type epochDuties struct {
 }
 
 func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubKey, types map[DutyType]bool,
-	run Runner, log *zap.Logger,
+	syncSize uint64, run Runner, log *zap.Logger,
 ) *scheduler {
-	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, run: run, log: log,
-		indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
+	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, syncSize: syncSize,
+		run: run, log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
 }
 
 func (s *scheduler) Subscribe(fn func(context.Context, Duty, DefinitionSet)) {
@@ -175,7 +177,7 @@ func (s *scheduler) definitions(duty Duty) DefinitionSet {
 		}
 		defs := make(DefinitionSet, len(s.indices))
 		for idx, pk := range s.indices {
-			defs[pk] = Definition{PubKey: pk, Index: idx}
+			defs[Key{PubKey: pk}] = Definition{PubKey: pk, Index: idx}
 		}
 		return defs
 	}
@@ -240,6 +242,9 @@ var kindTypes = map[dutyKind][]DutyType{
 	kindSync:     {DutySyncMessage, DutyPrepareSyncContribution, DutySyncContribution},
 }
 
+// syncSubcommitteeTypes are the sync duty types scheduled once per subcommittee (see Key).
+var syncSubcommitteeTypes = []DutyType{DutyPrepareSyncContribution, DutySyncContribution}
+
 // slotDefs are definitions by slot and duty type.
 type slotDefs map[phase0.Slot]map[DutyType]DefinitionSet
 
@@ -251,7 +256,7 @@ func (d slotDefs) add(slot phase0.Slot, def Definition, types ...DutyType) {
 		if d[slot][t] == nil {
 			d[slot][t] = DefinitionSet{}
 		}
-		d[slot][t][def.PubKey] = def
+		d[slot][t][def.Key()] = def
 	}
 }
 
@@ -295,8 +300,18 @@ func (s *scheduler) query(ctx context.Context, kind dutyKind, e phase0.Epoch, in
 			if !ok {
 				continue
 			}
+			def := Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}
+			var bySub []Definition // one per subcommittee in which the validator holds a position
+			for _, sub := range syncSubcommittees(d, s.syncSize) {
+				sd := def
+				sd.Subcommittee = sub
+				bySub = append(bySub, sd)
+			}
 			for slot := s.timer.FirstSlot(e); inEpoch(slot); slot++ {
-				defs.add(slot, Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}, kindTypes[kind]...)
+				defs.add(slot, def, DutySyncMessage)
+				for _, sd := range bySub {
+					defs.add(slot, sd, syncSubcommitteeTypes...)
+				}
 			}
 		}
 		return defs, resp.Metadata, nil

@@ -18,7 +18,7 @@ type signedDB struct {
 
 type signedKey struct {
 	duty Duty
-	pk   PubKey
+	key  Key
 }
 
 func newSignedDB() *signedDB {
@@ -29,8 +29,8 @@ func newSignedDB() *signedDB {
 func (d *signedDB) put(duty Duty, set SignedSet) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for pk, sig := range set {
-		k := signedKey{duty, pk}
+	for key, sig := range set {
+		k := signedKey{duty, key}
 		d.sigs[k] = sig
 		for _, ch := range d.waiters[k] {
 			close(ch)
@@ -39,9 +39,9 @@ func (d *signedDB) put(duty Duty, set SignedSet) {
 	}
 }
 
-// await returns the signature of pk for duty once it is stored, or ctx's error.
-func (d *signedDB) await(ctx context.Context, duty Duty, pk PubKey) (phase0.BLSSignature, error) {
-	k := signedKey{duty, pk}
+// await returns the signature of key for duty once it is stored, or ctx's error.
+func (d *signedDB) await(ctx context.Context, duty Duty, key Key) (phase0.BLSSignature, error) {
+	k := signedKey{duty, key}
 	d.mu.Lock()
 	if sig, ok := d.sigs[k]; ok {
 		d.mu.Unlock()
@@ -53,7 +53,7 @@ func (d *signedDB) await(ctx context.Context, duty Duty, pk PubKey) (phase0.BLSS
 	select {
 	case <-ch:
 	case <-ctx.Done():
-		return phase0.BLSSignature{}, fmt.Errorf("wait for %s signature of %#x: %w", duty.Type, pk[:6], ctx.Err())
+		return phase0.BLSSignature{}, fmt.Errorf("wait for %s signature of %s: %w", duty.Type, key, ctx.Err())
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()

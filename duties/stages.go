@@ -164,42 +164,42 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, max(1, s.workers))
 	)
-	keys := make(map[PubKey]*bls.SecretKey, len(msgs))
-	for pk, msg := range msgs {
-		share, ok := s.shares[pk]
+	keys := make(map[Key]*bls.SecretKey, len(msgs))
+	for k, msg := range msgs {
+		share, ok := s.shares[k.PubKey]
 		if !ok {
-			return nil, nil, fmt.Errorf("sign %s: no key share for validator %#x", duty, pk[:6])
+			return nil, nil, fmt.Errorf("sign %s: no key share for validator %s", duty, k)
 		}
 		root, err := SigningRoot(s.network, msg)
 		if err != nil {
-			return nil, nil, fmt.Errorf("sign %s for %#x: %w", duty, pk[:6], err)
+			return nil, nil, fmt.Errorf("sign %s for %s: %w", duty, k, err)
 		}
 		msg.Root = root
-		keys[pk] = share
+		keys[k] = share
 	}
-	for pk, msg := range msgs {
+	for k, msg := range msgs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := h.Protect(ctx, s.store, pk, msg); err != nil {
+			if err := h.Protect(ctx, s.store, k.PubKey, msg); err != nil {
 				mu.Lock()
-				errs = append(errs, fmt.Errorf("slashing protection refused %#x: %w", pk[:6], err))
+				errs = append(errs, fmt.Errorf("slashing protection refused %s: %w", k, err))
 				mu.Unlock()
 				return
 			}
-			partial := keys[pk].Sign(msg.Root[:])
+			partial := keys[k].Sign(msg.Root[:])
 			var sig phase0.BLSSignature
 			copy(sig[:], partial.Bytes())
 			mu.Lock()
-			out[pk] = ParSig{Root: msg.Root, Signature: sig, decoded: partial}
+			out[k] = ParSig{Root: msg.Root, Signature: sig, decoded: partial}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	signed := make(UnsignedSet, len(out))
-	for pk := range out {
-		signed[pk] = msgs[pk]
+	for k := range out {
+		signed[k] = msgs[k]
 	}
 	return out, signed, errors.Join(errs...)
 }

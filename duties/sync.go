@@ -56,11 +56,11 @@ func (s *syncMessage) Messages(duty Duty, defs DefinitionSet, value []byte) (Uns
 	}
 	epoch := phase0.Epoch(uint64(duty.Slot) / s.network.SlotsPerEpoch)
 	out := make(UnsignedSet, len(defs))
-	for pk, def := range defs {
+	for k, def := range defs {
 		if def.Sync == nil {
-			return nil, fmt.Errorf("%w: %#x", ErrNoSyncDuty, pk[:6])
+			return nil, fmt.Errorf("%w: %s", ErrNoSyncDuty, k)
 		}
-		out[pk] = &Message{Object: sszRoot(phase0.Root(value)), Domain: signing.DomainSyncCommittee, Epoch: epoch}
+		out[k] = &Message{Object: sszRoot(phase0.Root(value)), Domain: signing.DomainSyncCommittee, Epoch: epoch}
 	}
 	return out, nil
 }
@@ -71,8 +71,8 @@ func (s *syncMessage) Submit(ctx context.Context, bn beacon.Client, duty Duty, d
 	sigs SignedSet,
 ) error {
 	msgs := make([]*altair.SyncCommitteeMessage, 0, len(sigs))
-	for pk, sig := range sigs {
-		def, ok := defs[pk]
+	for k, sig := range sigs {
+		def, ok := defs[k]
 		if !ok {
 			continue
 		}

@@ -26,6 +26,9 @@ type Outcome struct {
 	Index     uint64 `json:"validator_index"`
 	// Status is succeeded, failed (a stage returned an error) or late (the deadline passed first).
 	Status string `json:"status"`
+	// Subcommittee is the sync subcommittee of the duty types performed per subcommittee (a validator
+	// with positions in several has one outcome for each); absent for every other type.
+	Subcommittee *uint64 `json:"subcommittee,omitempty"`
 	// Stage is the stage that failed or was too slow (empty on success).
 	Stage Stage `json:"stage,omitempty"`
 	// Reason explains a failure: beacon node error, no consensus, too few partials, invalid partial from
@@ -61,7 +64,7 @@ type tracked struct {
 	defs     DefinitionSet
 	ok       map[Stage]bool
 	errs     map[Stage]error
-	perVal   map[PubKey]*valState
+	perVal   map[Key]*valState
 	invalid  map[int][]string // operator -> reasons
 }
 
@@ -83,14 +86,14 @@ func (t *tracker) Start(duty Duty, defs DefinitionSet, deadline time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tr := &tracked{deadline: deadline, defs: defs, ok: make(map[Stage]bool), errs: make(map[Stage]error),
-		perVal: make(map[PubKey]*valState, len(defs)), invalid: make(map[int][]string)}
-	for pk := range defs {
-		tr.perVal[pk] = &valState{}
+		perVal: make(map[Key]*valState, len(defs)), invalid: make(map[int][]string)}
+	for k := range defs {
+		tr.perVal[k] = &valState{}
 	}
 	t.active[duty] = tr
 }
 
-func (t *tracker) Stage(duty Duty, stage Stage, pubkeys []PubKey, err error) {
+func (t *tracker) Stage(duty Duty, stage Stage, keys []Key, err error) {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -102,7 +105,7 @@ func (t *tracker) Stage(duty Duty, stage Stage, pubkeys []PubKey, err error) {
 		t.metrics.stageLatency.WithLabelValues(duty.Type.String(), string(stage)).
 			Observe(now.Sub(t.timer.SlotStart(duty.Slot)).Seconds())
 	}
-	if pubkeys == nil {
+	if keys == nil {
 		if err != nil {
 			if _, seen := tr.errs[stage]; !seen {
 				tr.errs[stage] = err
@@ -112,9 +115,9 @@ func (t *tracker) Stage(duty Duty, stage Stage, pubkeys []PubKey, err error) {
 		}
 		return
 	}
-	var done []PubKey
-	for _, pk := range pubkeys {
-		vs, ok := tr.perVal[pk]
+	var done []Key
+	for _, k := range keys {
+		vs, ok := tr.perVal[k]
 		if !ok {
 			continue
 		}
@@ -123,7 +126,7 @@ func (t *tracker) Stage(duty Duty, stage Stage, pubkeys []PubKey, err error) {
 			vs.aggregated = true
 		case stage == StageBroadcaster && err == nil:
 			vs.broadcastAt = now
-			done = append(done, pk)
+			done = append(done, k)
 		case stage == StageBroadcaster:
 			vs.broadcastErr = err
 		}
@@ -144,15 +147,15 @@ func (t *tracker) Narrow(duty Duty, defs DefinitionSet) {
 		delete(t.active, duty)
 		return
 	}
-	for pk := range tr.perVal {
-		if _, keep := defs[pk]; !keep {
-			delete(tr.perVal, pk)
+	for k := range tr.perVal {
+		if _, keep := defs[k]; !keep {
+			delete(tr.perVal, k)
 		}
 	}
 	tr.defs = defs
 }
 
-func (t *tracker) InvalidPartial(duty Duty, operator int, pk PubKey, reason string) {
+func (t *tracker) InvalidPartial(duty Duty, operator int, _ Key, reason string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if tr, ok := t.active[duty]; ok {
@@ -169,10 +172,10 @@ func (t *tracker) expire() {
 		if now.Before(tr.deadline) {
 			continue
 		}
-		var rest []PubKey
-		for pk, vs := range tr.perVal {
+		var rest []Key
+		for k, vs := range tr.perVal {
 			if !vs.final {
-				rest = append(rest, pk)
+				rest = append(rest, k)
 			}
 		}
 		t.finalize(duty, tr, rest, now)
@@ -185,18 +188,23 @@ func (t *tracker) expire() {
 	}
 }
 
-// finalize records the outcome of pks (called with t.mu held).
-func (t *tracker) finalize(duty Duty, tr *tracked, pks []PubKey, now time.Time) {
-	if len(pks) == 0 {
+// finalize records the outcome of keys (called with t.mu held).
+func (t *tracker) finalize(duty Duty, tr *tracked, keys []Key, now time.Time) {
+	if len(keys) == 0 {
 		return
 	}
-	sort.Slice(pks, func(i, j int) bool { return string(pks[i][:]) < string(pks[j][:]) })
-	outs := make([]Outcome, 0, len(pks))
-	for _, pk := range pks {
-		vs := tr.perVal[pk]
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	outs := make([]Outcome, 0, len(keys))
+	for _, k := range keys {
+		vs := tr.perVal[k]
 		vs.final = true
+		pk := k.PubKey
 		o := Outcome{Slot: uint64(duty.Slot), Duty: duty.Type.String(), Validator: fmt.Sprintf("%#x", pk[:]),
-			Index: uint64(tr.defs[pk].Index)}
+			Index: uint64(tr.defs[k].Index)}
+		if duty.Type.BySubcommittee() {
+			sub := k.Subcommittee
+			o.Subcommittee = &sub
+		}
 		if !vs.broadcastAt.IsZero() {
 			o.Status = StatusSucceeded
 			lat := vs.broadcastAt.Sub(t.timer.SlotStart(duty.Slot))
@@ -213,7 +221,7 @@ func (t *tracker) finalize(duty Duty, tr *tracked, pks []PubKey, now time.Time) 
 		outs = append(outs, o)
 		if o.Status != StatusSucceeded {
 			t.log.Info("duty not performed", zap.Stringer("duty", duty), zap.String("validator", o.Validator),
-				zap.String("status", o.Status), zap.String("stage", string(o.Stage)), zap.String("reason", o.Reason))
+				zap.Uint64p("subcommittee", o.Subcommittee), zap.String("status", o.Status), zap.String("stage", string(o.Stage)), zap.String("reason", o.Reason))
 		}
 	}
 	if err := t.store.Put(outs); err != nil {

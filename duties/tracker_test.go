@@ -44,7 +44,7 @@ func TestTrackerRecordsOutcomeStageAndReason(t *testing.T) {
 	clock := newFakeClock(genesis)
 	tr, store := testTracker(t, clock, timer)
 	pk := PubKey{1}
-	defs := DefinitionSet{pk: {PubKey: pk, Index: 42}}
+	defs := DefinitionSet{{PubKey: pk}: {PubKey: pk, Index: 42}}
 	type step func(d Duty)
 	ok := func(stages ...Stage) step {
 		return func(d Duty) {
@@ -63,8 +63,8 @@ func TestTrackerRecordsOutcomeStageAndReason(t *testing.T) {
 		{"succeeded", []step{ok(StageScheduler, StageFetcher, StageConsensus, StageSigner, StageParSig),
 			func(d Duty) {
 				clock.Set(timer.SlotStart(d.Slot).Add(4500 * time.Millisecond))
-				tr.Stage(d, StageAggregator, []PubKey{pk}, nil)
-				tr.Stage(d, StageBroadcaster, []PubKey{pk}, nil)
+				tr.Stage(d, StageAggregator, []Key{{PubKey: pk}}, nil)
+				tr.Stage(d, StageBroadcaster, []Key{{PubKey: pk}}, nil)
 			}}, StatusSucceeded, "", ""},
 		{"beacon node error", []step{ok(StageScheduler), func(d Duty) {
 			tr.Stage(d, StageFetcher, nil, errors.New("503 from every node"))
@@ -72,11 +72,11 @@ func TestTrackerRecordsOutcomeStageAndReason(t *testing.T) {
 		{"no consensus", []step{ok(StageScheduler, StageFetcher)}, StatusLate, StageConsensus, "no consensus"},
 		{"too few partials with an invalid one", []step{
 			ok(StageScheduler, StageFetcher, StageConsensus, StageSigner, StageParSig),
-			func(d Duty) { tr.InvalidPartial(d, 2, pk, "bad_signature") },
+			func(d Duty) { tr.InvalidPartial(d, 2, Key{PubKey: pk}, "bad_signature") },
 		}, StatusLate, StageAggregator, "invalid partial from operator 2"},
 		{"broadcast rejected", []step{
 			ok(StageScheduler, StageFetcher, StageConsensus, StageSigner, StageParSig),
-			func(d Duty) { tr.Stage(d, StageBroadcaster, []PubKey{pk}, errors.New("400 bad signature")) },
+			func(d Duty) { tr.Stage(d, StageBroadcaster, []Key{{PubKey: pk}}, errors.New("400 bad signature")) },
 		}, StatusFailed, StageBroadcaster, "broadcast rejected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,7 +132,7 @@ func TestDutiesHandlerValidatesAndFilters(t *testing.T) {
 	}
 	p := &Pipeline{timer: timer, clock: clock, tracker: tr, pubkeys: []PubKey{a},
 		shares:    map[PubKey]*bls.PublicKey{a: sk.PublicKey()},
-		scheduler: newScheduler(nil, timer, clock, nil, nil, nil, zap.NewNop())}
+		scheduler: newScheduler(nil, timer, clock, nil, nil, 32, nil, zap.NewNop())}
 	for _, tc := range []struct {
 		query  string
 		status int

@@ -1,6 +1,7 @@
 package duties
 
 import (
+	"bytes"
 	"fmt"
 
 	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
@@ -52,6 +53,12 @@ func (t DutyType) String() string {
 // Valid reports whether t is a known duty type.
 func (t DutyType) Valid() bool { return t > DutyUnknown && t < dutySentinel }
 
+// BySubcommittee reports whether a duty of type t is performed once per sync subcommittee in which a
+// validator holds a position (the selection proof and the contribution), rather than once per validator.
+func (t DutyType) BySubcommittee() bool {
+	return t == DutyPrepareSyncContribution || t == DutySyncContribution
+}
+
 // ParseDutyType returns the duty type named s.
 func ParseDutyType(s string) (DutyType, error) {
 	for i, n := range dutyNames {
@@ -74,10 +81,40 @@ func (d Duty) String() string { return fmt.Sprintf("%s/%d", d.Type, d.Slot) }
 // PubKey is a validator's group public key.
 type PubKey = phase0.BLSPubKey
 
+// Key names the unit of a duty that one signature covers, and keys every set of the pipeline (definitions,
+// messages, partial and group signatures, outcomes). It is the validator, except for the duty types that
+// are performed per sync subcommittee (DutyType.BySubcommittee): there a validator with positions in
+// several subcommittees has one selection proof and one contribution for each, so the unit is the
+// (validator, subcommittee) pair.
+type Key struct {
+	PubKey PubKey
+	// Subcommittee is the sync subcommittee (below SyncCommitteeSubnetCount) for the types performed by
+	// subcommittee, and zero for every other type.
+	Subcommittee uint64
+}
+
+// String returns the validator's key prefix, and the subcommittee if not zero (logs, errors).
+func (k Key) String() string {
+	if k.Subcommittee != 0 {
+		return fmt.Sprintf("%#x/subcommittee %d", k.PubKey[:6], k.Subcommittee)
+	}
+	return fmt.Sprintf("%#x", k.PubKey[:6])
+}
+
+// less orders keys by public key, then subcommittee (the parsig wire order).
+func (k Key) less(o Key) bool {
+	if c := bytes.Compare(k.PubKey[:], o.PubKey[:]); c != 0 {
+		return c < 0
+	}
+	return k.Subcommittee < o.Subcommittee
+}
+
 // Definition is what one validator must do for a duty, as the beacon node scheduled it.
 type Definition struct {
 	// PubKey is the validator's group public key.
 	PubKey PubKey
+	// Subcommittee is the sync subcommittee of the types performed by subcommittee (see Key).
+	Subcommittee uint64
 	// Index is the validator's index on the beacon chain.
 	Index phase0.ValidatorIndex
 	// Attester is set for attester and aggregator duties.
@@ -88,17 +125,11 @@ type Definition struct {
 	Sync *apiv1.SyncCommitteeDuty
 }
 
-// DefinitionSet holds the definitions of every validator that has a duty.
-type DefinitionSet map[PubKey]Definition
+// Key returns the definition's key in its sets.
+func (d Definition) Key() Key { return Key{PubKey: d.PubKey, Subcommittee: d.Subcommittee} }
 
-// PubKeys returns the set's validators.
-func (s DefinitionSet) PubKeys() []PubKey {
-	out := make([]PubKey, 0, len(s))
-	for pk := range s {
-		out = append(out, pk)
-	}
-	return out
-}
+// DefinitionSet holds the definitions of every validator (or validator and subcommittee) that has a duty.
+type DefinitionSet map[Key]Definition
 
 // Message is what one validator signs: an SSZ object under a domain type at an epoch (which picks the
 // fork version), and the signing root that results.
@@ -113,8 +144,8 @@ type Message struct {
 	Root phase0.Root
 }
 
-// UnsignedSet is the per-validator unsigned data of a duty, derived from the decided consensus value.
-type UnsignedSet map[PubKey]*Message
+// UnsignedSet is the per-key unsigned data of a duty, derived from the decided consensus value.
+type UnsignedSet map[Key]*Message
 
 // ParSig is one operator's partial signature of one validator's message.
 type ParSig struct {
@@ -126,8 +157,8 @@ type ParSig struct {
 	decoded *bls.Signature
 }
 
-// ParSignedSet holds one operator's partial signatures of a duty, per validator.
-type ParSignedSet map[PubKey]ParSig
+// ParSignedSet holds one operator's partial signatures of a duty, per key.
+type ParSignedSet map[Key]ParSig
 
-// SignedSet holds the recovered, verified group signatures of a duty, per validator.
-type SignedSet map[PubKey]phase0.BLSSignature
+// SignedSet holds the recovered, verified group signatures of a duty, per key.
+type SignedSet map[Key]phase0.BLSSignature

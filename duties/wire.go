@@ -66,9 +66,9 @@ func Wire(self int, s Scheduler, f Fetcher, c Consensus, db StateDB, sg Signer, 
 		ag.Add(ctx, duty, from, set)
 	})
 	ag.Subscribe(func(ctx context.Context, duty Duty, set SignedSet) {
-		keys := make([]PubKey, 0, len(set))
-		for pk := range set {
-			keys = append(keys, pk)
+		keys := make([]Key, 0, len(set))
+		for k := range set {
+			keys = append(keys, k)
 		}
 		tr.Stage(duty, StageAggregator, keys, nil)
 		err := b.Broadcast(ctx, duty, set)
