@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
 	"github.com/stingerdvt/stinger/testnet/devnet"
 	"github.com/stingerdvt/stinger/testnet/faults"
+	"github.com/stingerdvt/stinger/testnet/score"
 )
 
 // Suite parameters: small and fast enough for CI's 2 cores (minimal preset: 8 slots per epoch).
@@ -31,11 +31,6 @@ const (
 	// minCorrect is the share of duties that must be correct whenever at least t nodes are up.
 	minCorrect = 0.99
 )
-
-// notYetPerformed are duty types the simulator scores but the duty pipeline does not perform yet; the
-// suite prints their figures and leaves them out of the correctness ratio. Remove a type from this list
-// as soon as duties performs it.
-var notYetPerformed = []beaconsim.DutyType{beaconsim.DutySyncContribution}
 
 // stingerBinary builds cmd/stinger (or uses $STINGER_BIN).
 func stingerBinary(t *testing.T) string {
@@ -52,66 +47,6 @@ func stingerBinary(t *testing.T) string {
 		t.Fatalf("build stinger: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// window is the simulator's score over the slots a+1..b, from snapshots taken 100 ms after slots start
-// (after the simulator advanced: it counts a slot's duties as expected when the slot starts, marks a
-// duty missed when its window closes, and counts a duty correct only if performed within its own slot).
-// Attestations: due = expected(b) - expected(a), correct = correct(b+1) - correct(a+1). Other duties
-// resolve within a slot of their own (late or missed at the start of slot+2), and aggregations are
-// "expected" when subscribed, possibly long before their slot, so for them due = correct(b+1) -
-// correct(a+1) + (late+missed+incorrect)(b+2) - (late+missed+incorrect)(a+2).
-type window struct {
-	first, last                                               uint64
-	correct, due, late, missed, incorrect, invalid, slashable uint64
-	excluded                                                  map[beaconsim.DutyType][2]uint64
-}
-
-// ratio is correct / due; 1 when nothing was due.
-func (w window) ratio() float64 {
-	if w.due == 0 {
-		return 1
-	}
-	return float64(w.correct) / float64(w.due)
-}
-
-func (w window) String() string {
-	s := fmt.Sprintf("slots %d-%d: correct %d/%d (%.2f%%) late %d missed %d incorrect %d invalid %d slashable %d",
-		w.first, w.last, w.correct, w.due, 100*w.ratio(), w.late, w.missed, w.incorrect, w.invalid, w.slashable)
-	for typ, c := range w.excluded {
-		s += fmt.Sprintf(" [%s not counted: %d/%d correct]", typ, c[0], c[1])
-	}
-	return s
-}
-
-// snapshots are the snapshots of a window: just after slots a, a+1, a+2, b, b+1 and b+2 start.
-type snapshots struct{ a, a1, a2, b, b1, b2 beaconsim.Stats }
-
-func (sn snapshots) window() window {
-	w := window{first: sn.a.CurrentSlot + 1, last: sn.b.CurrentSlot, excluded: map[beaconsim.DutyType][2]uint64{}}
-	for typ, end := range sn.b2.ByType {
-		start := sn.a.ByType[typ]
-		correct := sn.b1.ByType[typ].Correct - sn.a1.ByType[typ].Correct
-		late := sn.b2.ByType[typ].Late - sn.a2.ByType[typ].Late
-		missed := sn.b2.ByType[typ].Missed - sn.a2.ByType[typ].Missed
-		incorrect := sn.b2.ByType[typ].Incorrect - sn.a2.ByType[typ].Incorrect
-		due := correct + late + missed + incorrect
-		if typ == beaconsim.DutyAttestation {
-			due = sn.b.ByType[typ].Expected - start.Expected
-		}
-		w.invalid += end.InvalidSignatures - start.InvalidSignatures
-		w.slashable += end.Slashable - start.Slashable
-		if slices.Contains(notYetPerformed, typ) {
-			w.excluded[typ] = [2]uint64{correct, due}
-			continue
-		}
-		w.correct += correct
-		w.due += due
-		w.late += late
-		w.missed += missed
-		w.incorrect += incorrect
-	}
-	return w
 }
 
 // suite is a running devnet and its helpers.
@@ -133,70 +68,45 @@ func (s *suite) stats() beaconsim.Stats {
 	return st
 }
 
+// meter takes the suite's snapshots on the simulator's slot clock (shared with the compose suite).
+func (s *suite) meter() *score.Meter {
+	return &score.Meter{Genesis: s.genesis, Slot: e2eSlot, Stats: s.stats}
+}
+
 // snapAt reads the score 100 ms after slot starts (after the simulator counted its duties as expected,
 // before any of them can have been performed).
 func (s *suite) snapAt(slot uint64) beaconsim.Stats {
 	s.t.Helper()
-	if d := time.Until(s.genesis.Add(time.Duration(slot)*e2eSlot + 100*time.Millisecond)); d > 0 {
-		time.Sleep(d)
-	}
-	return s.stats()
+	return s.meter().SnapAt(slot)
 }
 
-func (s *suite) slotNow() uint64 {
-	if time.Now().Before(s.genesis) {
-		return 0
-	}
-	return uint64(time.Since(s.genesis) / e2eSlot)
-}
-
-// measure scores the slots from first to the slot in which during returns (during starts in slot first+1).
-func (s *suite) measure(first uint64, during func()) window {
-	s.t.Helper()
-	var sn snapshots
-	sn.a = s.snapAt(first - 1)
-	sn.a1 = s.snapAt(first)
-	sn.a2 = s.snapAt(first + 1)
-	if during != nil {
-		during()
-	}
-	last := s.slotNow()
-	sn.b = s.snapAt(last)
-	sn.b1 = s.snapAt(last + 1)
-	sn.b2 = s.snapAt(last + 2)
-	return sn.window()
-}
+func (s *suite) slotNow() uint64 { return s.meter().SlotNow() }
 
 // observe runs action and waits d, scoring every slot from the next one on.
-func (s *suite) observe(d time.Duration, action func()) window {
+func (s *suite) observe(d time.Duration, action func()) score.Window {
 	s.t.Helper()
-	return s.measure(s.slotNow()+2, func() {
-		if action != nil {
-			action()
-		}
-		time.Sleep(d)
-	})
+	return s.meter().Observe(d, action)
 }
 
 // recovered scores an epoch that starts 2 slots after the slot in which failed nodes answered again:
 // recovery within 2 slots.
-func (s *suite) recovered() window {
+func (s *suite) recovered() score.Window {
 	s.t.Helper()
-	return s.measure(s.slotNow()+2, func() { time.Sleep(epoch) })
+	return s.meter().Observe(epoch, nil)
 }
 
 // require checks a window in which at least t nodes were up.
-func (s *suite) require(name, phase string, w window) {
+func (s *suite) require(name, phase string, w score.Window) {
 	s.t.Helper()
-	if w.slashable != 0 || w.invalid != 0 {
-		s.t.Errorf("%s (%s): %d slashable, %d invalid signatures: want 0", name, phase, w.slashable, w.invalid)
+	if w.Slashable != 0 || w.Invalid != 0 {
+		s.t.Errorf("%s (%s): %d slashable, %d invalid signatures: want 0", name, phase, w.Slashable, w.Invalid)
 	}
-	if w.due == 0 {
+	if w.Due == 0 {
 		s.t.Errorf("%s (%s): no duty was due", name, phase)
 	}
-	if w.ratio() < minCorrect {
+	if w.Ratio() < minCorrect {
 		s.t.Errorf("%s (%s): %.2f%% correct, want >= %.0f%%: %s\nnodes' failed duties in slots %d-%d:\n%s",
-			name, phase, 100*w.ratio(), 100*minCorrect, w, w.first, w.last, s.failures(w.first, w.last))
+			name, phase, 100*w.Ratio(), 100*minCorrect, w, w.First, w.Last, s.failures(w.First, w.Last))
 	}
 }
 
@@ -343,8 +253,8 @@ func TestFaultSuite(t *testing.T) {
 		}},
 		{"two nodes down then back", func(name string) bool {
 			w := s.observe(epoch, func() { s.stop(2); s.stop(3) })
-			if w.slashable != 0 || w.invalid != 0 {
-				s.t.Errorf("%s: %d slashable, %d invalid with 2 of 4 nodes down: want 0", name, w.slashable, w.invalid)
+			if w.Slashable != 0 || w.Invalid != 0 {
+				s.t.Errorf("%s: %d slashable, %d invalid with 2 of 4 nodes down: want 0", name, w.Slashable, w.Invalid)
 			}
 			s.restart(2)
 			s.restart(3)
@@ -387,16 +297,16 @@ func TestFaultSuite(t *testing.T) {
 	}
 	s.t = t
 	end := s.stats()
-	total := snapshots{a: s.first, a1: s.first, a2: s.first, b: end, b1: end, b2: end}.window()
-	if total.slashable != 0 || total.invalid != 0 {
-		t.Errorf("whole suite: %d slashable, %d invalid signatures: want 0", total.slashable, total.invalid)
+	total := score.Snapshots{A: s.first, A1: s.first, A2: s.first, B: end, B1: end, B2: end}.Window()
+	if total.Slashable != 0 || total.Invalid != 0 {
+		t.Errorf("whole suite: %d slashable, %d invalid signatures: want 0", total.Slashable, total.Invalid)
 	}
 	fmt.Printf("fault suite total (incl. the deliberate below-threshold window): %s\n", total)
 }
 
 // beaconFault makes node0's first beacon node fail (mode) for an epoch: node0 must fail over to its
 // second beacon node, so its own duties and the cluster's stay >= 99% correct.
-func (s *suite) beaconFault(name string, mode faults.Mode) (w window, node0 string) {
+func (s *suite) beaconFault(name string, mode faults.Mode) (w score.Window, node0 string) {
 	t := s.t
 	if s.proxy == nil {
 		t.Fatal("no fault proxy in front of node0's beacon node")
