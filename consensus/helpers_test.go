@@ -60,6 +60,14 @@ func testTimeout(r uint32) time.Duration {
 
 func newCluster(t testing.TB, n int, keyType int, opts ...clusterOpt) *cluster {
 	t.Helper()
+	return newClusterMerged(t, n, keyType, nil, opts...)
+}
+
+// newClusterMerged is newCluster, except that when merged is non-nil every
+// runner's subscriber sends its decisions there (no per-process channels, so
+// no goroutine is needed to fan them in).
+func newClusterMerged(t testing.TB, n int, keyType int, merged chan consensus.Decided, opts ...clusterOpt) *cluster {
+	t.Helper()
 	c := &cluster{n: n, net: consensus.NewInmemNetwork(n)}
 	c.privs, c.pubs = testKeys(t, n, keyType)
 	verifier, err := consensus.NewKeyVerifier(c.pubs)
@@ -92,9 +100,13 @@ func newCluster(t testing.TB, n int, keyType int, opts ...clusterOpt) *cluster {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ch := make(chan consensus.Decided, 1024)
+		ch := merged
+		if ch == nil {
+			ch = make(chan consensus.Decided, 1024)
+			c.decided = append(c.decided, ch)
+		}
 		r.Subscribe(func(d consensus.Decided) { ch <- d })
-		c.runners, c.stores, c.regs, c.decided = append(c.runners, r), append(c.stores, cfg.Store), append(c.regs, reg), append(c.decided, ch)
+		c.runners, c.stores, c.regs = append(c.runners, r), append(c.stores, cfg.Store), append(c.regs, reg)
 		c.cancels = append(c.cancels, func() {})
 	}
 	t.Cleanup(c.stopAll)
