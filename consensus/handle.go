@@ -48,17 +48,30 @@ func (r *Runner) step(ctx context.Context, inst *instance, from int, e qbft.Enve
 	r.process(ctx, e.Instance, inst)
 }
 
-// verify checks the signature of the message and of its justification.
+// verify checks the signature of the message and of every message in its
+// justification, skipping any (same message, same signature bytes) already
+// verified or signed by us.
 func (r *Runner) verify(e *qbft.Envelope) error {
-	if err := r.cfg.Verifier.Verify(int(e.Source), e.SigningBytes(), e.Signature); err != nil {
+	if err := r.verifySigned(&e.Signed); err != nil {
 		return err
 	}
 	for i := range e.Justification {
-		j := &e.Justification[i]
-		if err := r.cfg.Verifier.Verify(int(j.Source), j.SigningBytes(), j.Signature); err != nil {
+		if err := r.verifySigned(&e.Justification[i]); err != nil {
 			return fmt.Errorf("justification %d: %w", i, err)
 		}
 	}
+	return nil
+}
+
+func (r *Runner) verifySigned(s *qbft.Signed) error {
+	k := keyOf(s)
+	if r.verified.has(k) {
+		return nil
+	}
+	if err := r.cfg.Verifier.Verify(int(s.Source), s.SigningBytes(), s.Signature); err != nil {
+		return err
+	}
+	r.verified.add(k)
 	return nil
 }
 
@@ -190,6 +203,7 @@ func (r *Runner) send(ctx context.Context, inst *instance, m qbft.Envelope) erro
 		return err
 	}
 	m.Signature = sig
+	r.verified.add(keyOf(&m.Signed))
 	data, err := m.MarshalBinary()
 	if err != nil {
 		return err

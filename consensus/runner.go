@@ -53,6 +53,8 @@ type Runner struct {
 	active  map[qbft.InstanceID]*instance
 	buffers map[qbft.InstanceID]*buffer
 	perPeer []int
+	// verified remembers messages already authenticated.
+	verified *verifiedCache
 	// housekeepAt is when the loop next forgets expired instances and
 	// buffers even if no round timer is due.
 	housekeepAt time.Time
@@ -102,6 +104,7 @@ func New(cfg Config) (*Runner, error) {
 		active:    make(map[qbft.InstanceID]*instance),
 		buffers:   make(map[qbft.InstanceID]*buffer),
 		perPeer:   make([]int, cfg.N),
+		verified:  newVerifiedCache(verifiedCacheSize),
 	}, nil
 }
 

@@ -44,7 +44,14 @@ func (m *Message) AppendBinary(b []byte) []byte {
 // SigningBytes returns the bytes a signature over m covers: a domain tag
 // followed by the canonical encoding of m.
 func (m *Message) SigningBytes() []byte {
-	b := make([]byte, 0, len(signingDomain)+MessageSize)
+	return m.AppendSigningBytes(make([]byte, 0, SigningSize))
+}
+
+// SigningSize is the length of [Message.SigningBytes].
+const SigningSize = len(signingDomain) + MessageSize
+
+// AppendSigningBytes appends [Message.SigningBytes] to b.
+func (m *Message) AppendSigningBytes(b []byte) []byte {
 	b = append(b, signingDomain...)
 	return m.AppendBinary(b)
 }
