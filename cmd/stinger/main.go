@@ -57,6 +57,7 @@ libp2p, and a marketplace agent. Start with "stinger identity create" and "sting
 		newExitCmd(),
 		newHealthCmd(),
 		newDevnetCmd(),
+		newBenchCmd(),
 		newVersionCmd(),
 	)
 	return root
