@@ -20,6 +20,7 @@ import (
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
 	"github.com/stingerdvt/stinger/testnet/compose"
 	"github.com/stingerdvt/stinger/testnet/devnet"
+	"github.com/stingerdvt/stinger/testnet/prysm"
 )
 
 func newDevnetCmd() *cobra.Command {
@@ -27,7 +28,8 @@ func newDevnetCmd() *cobra.Command {
 		Use:   "devnet",
 		Short: "Local devnets: a whole cluster on loopback, a beacon chain simulator, its score, a compose project",
 	}
-	cmd.AddCommand(newDevnetBeaconCmd(), newDevnetScoreCmd(), newDevnetUpCmd(), newDevnetDownCmd(), newDevnetComposeCmd())
+	cmd.AddCommand(newDevnetBeaconCmd(), newDevnetScoreCmd(), newDevnetUpCmd(), newDevnetDownCmd(), newDevnetComposeCmd(),
+		newDevnetBuildClientsCmd())
 	return cmd
 }
 
@@ -296,5 +298,40 @@ only; "stinger devnet up" runs a real DKG).`,
 	fl.IntVar(&opts.BeaconPort, "beacon-port", opts.BeaconPort, "host port (127.0.0.1) of the simulator")
 	fl.IntVar(&opts.APIBasePort, "api-base-port", opts.APIBasePort, "host port (127.0.0.1) of node0's API; node i uses base+i")
 	_ = cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func newDevnetBuildClientsCmd() *cobra.Command {
+	var geth string
+	cmd := &cobra.Command{
+		Use:   "build-clients",
+		Short: "Build and cache geth and Prysm (beacon-chain, validator, prysmctl) for `devnet up --beacon prysm`",
+		Long: `Builds geth ` + devnet.GethVersion + ` (go install) and Prysm ` + prysm.Version + ` (go build of a small module embedded in
+stinger that repeats Prysm's replace directive; go install refuses Prysm) into the user cache
+directory, unless they are there already; works from any directory. Needs the go toolchain and the
+module proxy. Cold, Prysm takes minutes and over 1 GB of memory.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			out := cmd.OutOrStdout()
+			progress := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+			start := time.Now()
+			g, err := devnet.FindGeth(ctx, geth, progress)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "geth %s: %s (%s)\n", devnet.GethVersion, g, time.Since(start).Round(time.Second))
+			start = time.Now()
+			b, err := prysm.Build(ctx, progress)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "prysm %s: %s, %s, %s (%s)\n", prysm.Version, b.BeaconChain, b.Validator, b.Prysmctl,
+				time.Since(start).Round(time.Second))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&geth, "geth", "", "use this geth binary instead of building one (default: $STINGER_GETH, or the cache)")
 	return cmd
 }
