@@ -31,8 +31,19 @@ type Options struct {
 	Preset string
 	// Image is the stinger image (default stinger:dev).
 	Image string
-	// Subnet is the private network's IPv4 /24 (nodes get .10, .11, ...; the simulator .2).
+	// Subnet is the IPv4 /24 of the network "devnet" (the simulator .2, nodes .10, .11, ...), which carries
+	// the nodes' beacon node traffic, their APIs and the optional services.
 	Subnet string
+	// P2PSubnet is the IPv4 /24 of the network "p2p" that carries the nodes' libp2p traffic only (node i
+	// listens on .10+i, the address the cluster lock names); default the /24 after Subnet. Disconnecting a
+	// node from it partitions the node from its peers while it still reaches its beacon node.
+	P2PSubnet string
+	// FailoverNodes is how many nodes (node0 first) get a second beacon node URL: they reach the simulator
+	// first on its address .2 of the network "failover" (FailoverSubnet, default the /24 after P2PSubnet),
+	// then on http://beacon:5052. Disconnecting the simulator from "failover" fails their first beacon node
+	// only.
+	FailoverNodes  int
+	FailoverSubnet string
 	// BeaconPort and APIBasePort are the host ports (on 127.0.0.1) of the simulator and node i's API
 	// (APIBasePort+i).
 	BeaconPort, APIBasePort int
@@ -68,9 +79,11 @@ func (o *Options) Validate() error {
 	if _, err := beaconsim.PresetByName(o.Preset); err != nil {
 		return fmt.Errorf("--preset: %w", err)
 	}
-	p, err := netip.ParsePrefix(o.Subnet)
-	if err != nil || !p.Addr().Is4() || p.Bits() != 24 {
-		return fmt.Errorf("--subnet %q: want an IPv4 /24 such as 172.29.53.0/24", o.Subnet)
+	if _, err := o.subnets(); err != nil {
+		return err
+	}
+	if o.FailoverNodes < 0 || o.FailoverNodes > o.Nodes {
+		return fmt.Errorf("failover nodes %d: want 0 to %d (--nodes)", o.FailoverNodes, o.Nodes)
 	}
 	if o.Image == "" {
 		return errors.New("--image: want an image reference")
@@ -86,11 +99,74 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// ip returns host number h of the subnet.
-func (o *Options) ip(h int) string {
-	p := netip.MustParsePrefix(o.Subnet).Masked().Addr().As4()
+// subnets returns the networks devnet, p2p and failover, checked: IPv4 /24s, distinct.
+func (o *Options) subnets() ([3]netip.Prefix, error) {
+	var out [3]netip.Prefix
+	specs := []struct{ name, value string }{{"--subnet", o.Subnet}, {"p2p subnet", o.P2PSubnet}, {"failover subnet", o.FailoverSubnet}}
+	for i, sp := range specs {
+		if sp.value == "" && i > 0 {
+			next := out[i-1].Addr().As4()
+			if next[2] == 255 {
+				return out, fmt.Errorf("%s: no default after %s (give one)", sp.name, out[i-1])
+			}
+			next[2]++
+			out[i] = netip.PrefixFrom(netip.AddrFrom4(next), 24)
+			continue
+		}
+		p, err := netip.ParsePrefix(sp.value)
+		if err != nil || !p.Addr().Is4() || p.Bits() != 24 {
+			return out, fmt.Errorf("%s %q: want an IPv4 /24 such as 172.29.53.0/24", sp.name, sp.value)
+		}
+		out[i] = p.Masked()
+		for j := range i {
+			if out[j] == out[i] {
+				return out, fmt.Errorf("%s %s: the same network as %s", sp.name, out[i], specs[j].name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Network names in the generated project.
+const (
+	NetDevnet   = "devnet"
+	NetP2P      = "p2p"
+	NetFailover = "failover"
+)
+
+// IP returns host number h of the network named net ("devnet", "p2p" or "failover"); the options must be
+// valid.
+func (o *Options) IP(net string, h int) string {
+	nets, err := o.subnets()
+	if err != nil {
+		panic(fmt.Sprintf("compose: IP of invalid options: %v", err))
+	}
+	i := map[string]int{NetDevnet: 0, NetP2P: 1, NetFailover: 2}[net]
+	p := nets[i].Addr().As4()
 	p[3] = byte(h)
 	return netip.AddrFrom4(p).String()
+}
+
+// subnet is the network's /24 (valid options).
+func (o *Options) subnet(net string) string {
+	p, _ := netip.ParsePrefix(o.IP(net, 0) + "/24")
+	return p.String()
+}
+
+// ip returns host number h of the devnet network.
+func (o *Options) ip(h int) string { return o.IP(NetDevnet, h) }
+
+// NodeP2PAddr is node i's libp2p address, on the p2p network (as the cluster lock names it).
+func (o *Options) NodeP2PAddr(i int) string {
+	return fmt.Sprintf("/ip4/%s/tcp/3610", o.IP(NetP2P, 10+i))
+}
+
+// nodeBeaconURLs are node i's beacon node URLs, in order of preference.
+func (o *Options) nodeBeaconURLs(i int) string {
+	if i < o.FailoverNodes {
+		return fmt.Sprintf("http://%s:5052,http://beacon:5052", o.IP(NetFailover, 2))
+	}
+	return "http://beacon:5052"
 }
 
 func nodeName(i int) string { return fmt.Sprintf("node%d", i) }
@@ -145,7 +221,7 @@ func dealKeys(o *Options) error {
 		}
 		keys[i] = id.Key
 		ops[i] = cluster.Operator{Name: nodeName(i), PeerID: id.PeerID.String(),
-			Addresses: []string{fmt.Sprintf("/ip4/%s/tcp/3610", o.ip(10+i))}}
+			Addresses: []string{o.NodeP2PAddr(i)}}
 	}
 	def, err := cluster.NewDefinition(cluster.NewDefinitionParams{Name: "stinger compose devnet", Operators: ops,
 		NumValidators: o.Validators, Network: "stinger-devnet", ForkVersion: o.ForkVersion,
@@ -200,12 +276,16 @@ services:
       devnet:
         ipv4_address: %s
 `, o.Nodes, o.Image, o.ExtraValidators, o.Slot, o.Preset, o.BeaconPort, o.ip(2))
+	if o.FailoverNodes > 0 {
+		fmt.Fprintf(&b, "      %s:\n        ipv4_address: %s\n", NetFailover, o.IP(NetFailover, 2))
+	}
 	for i := range o.Nodes {
+		// libp2p listens on the p2p network only: peers never learn (or dial) an address on another network.
 		fmt.Fprintf(&b, `
   %[1]s:
     <<: *stinger
     command: ["run", "--node-name", "%[1]s", "--data-dir", "/data", "--api-address", "0.0.0.0:3620",
-              "--p2p-listen", "/ip4/0.0.0.0/tcp/3610", "--beacon-node-urls", "http://beacon:5052"]
+              "--p2p-listen", "%[4]s", "--beacon-node-urls", "%[5]s"]
     volumes:
       - ./%[1]s:/data
     depends_on:
@@ -216,7 +296,12 @@ services:
     networks:
       devnet:
         ipv4_address: %[3]s
-`, nodeName(i), o.APIBasePort+i, o.ip(10+i))
+      p2p:
+        ipv4_address: %[6]s
+`, nodeName(i), o.APIBasePort+i, o.ip(10+i), o.NodeP2PAddr(i), o.nodeBeaconURLs(i), o.IP(NetP2P, 10+i))
+		if i < o.FailoverNodes {
+			fmt.Fprintf(&b, "      %s:\n        ipv4_address: %s\n", NetFailover, o.IP(NetFailover, 10+i))
+		}
 	}
 	fmt.Fprintf(&b, `
   geth:
@@ -264,7 +349,24 @@ networks:
     ipam:
       config:
         - subnet: %s
-`, o.ip(3), o.ip(4), o.ip(5), o.Subnet)
+  # libp2p between the nodes only (internal: no gateway; the lock's addresses are on it)
+  p2p:
+    driver: bridge
+    internal: true
+    ipam:
+      config:
+        - subnet: %s
+`, o.ip(3), o.ip(4), o.ip(5), o.subnet(NetDevnet), o.subnet(NetP2P))
+	if o.FailoverNodes > 0 {
+		fmt.Fprintf(&b, `  # the simulator's second endpoint, first beacon node of the first %d node(s)
+  failover:
+    driver: bridge
+    internal: true
+    ipam:
+      config:
+        - subnet: %s
+`, o.FailoverNodes, o.subnet(NetFailover))
+	}
 	return b.String()
 }
 
@@ -301,10 +403,19 @@ providers:
 `
 
 func readme(o *Options) string {
+	failover := ""
+	if o.FailoverNodes > 0 {
+		failover = fmt.Sprintf(`
+The first %d node(s) reach the simulator first on the network "failover" (%s), then on "devnet":
+"docker network disconnect <project>_failover <simulator container>" fails their first beacon node only.
+`, o.FailoverNodes, o.subnet(NetFailover))
+	}
 	return fmt.Sprintf(`# stinger devnet (Docker Compose)
 
 Generated by "stinger devnet compose": the beacon chain simulator and %d stinger nodes (%d distributed
-validators, threshold %d) on a private network %s, using the local image %s.
+validators, threshold %d), using the local image %s, on two private networks: "devnet" (%s: the
+simulator, the nodes' beacon node traffic and APIs) and "p2p" (%s: the nodes' libp2p traffic only; the
+cluster lock names each node's address on it).
 
 Keys were dealt by a trusted dealer when this project was generated (devnet only: never for real funds;
 "stinger devnet up" runs a real DKG). Each node's data directory (operator key, lock, keystores, slashing
@@ -316,6 +427,13 @@ protection) is ./nodeN, mounted at /data; containers run as the user that genera
     stinger devnet score --beacon http://127.0.0.1:%d
     docker compose --profile monitoring up   # + Prometheus :9090 and Grafana :3000 (pulls images)
     docker compose down
-`, o.Nodes, o.Validators, cluster.DefaultThreshold(o.Nodes), o.Subnet, o.Image, o.Image, o.APIBasePort,
-		o.APIBasePort, o.BeaconPort)
+
+Fault drills (the score shows their effect; container ids from "docker compose ps -q nodeN"):
+
+    docker kill <node3>; sleep 32; docker start <node3>                   # one node down for 2 epochs
+    docker network disconnect <project>_p2p <node1>                       # partition node1 from its peers...
+    docker network connect --ip %s <project>_p2p <node1>          # ...and heal
+    docker restart <node0>                                                # restart (one at a time stays live)
+%s`, o.Nodes, o.Validators, cluster.DefaultThreshold(o.Nodes), o.Image, o.subnet(NetDevnet), o.subnet(NetP2P),
+		o.Image, o.APIBasePort, o.APIBasePort, o.BeaconPort, o.IP(NetP2P, 11), failover)
 }

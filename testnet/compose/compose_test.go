@@ -39,6 +39,14 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{"/16 subnet", func(o *compose.Options) { o.Subnet = "10.1.0.0/16" }, "--subnet"},
 		{"port out of range", func(o *compose.Options) { o.APIBasePort = 65534 }, "host port 65537"},
 		{"no image", func(o *compose.Options) { o.Image = "" }, "--image"},
+		{"p2p subnet is the devnet's", func(o *compose.Options) { o.P2PSubnet = o.Subnet }, "p2p subnet 172.29.53.0/24: the same network as --subnet"},
+		{"failover subnet is the p2p one", func(o *compose.Options) { o.FailoverSubnet = "172.29.54.0/24" }, "failover subnet 172.29.54.0/24: the same network as p2p subnet"},
+		{"no room for the default p2p subnet", func(o *compose.Options) { o.Subnet = "10.1.255.0/24" }, "p2p subnet: no default after 10.1.255.0/24"},
+		{"explicit subnets", func(o *compose.Options) {
+			o.Subnet, o.P2PSubnet, o.FailoverSubnet = "10.1.255.0/24", "10.2.0.0/24", "10.3.0.0/24"
+		}, ""},
+		{"bad p2p subnet", func(o *compose.Options) { o.P2PSubnet = "10.2.0.0/16" }, "p2p subnet"},
+		{"failover nodes beyond the cluster", func(o *compose.Options) { o.FailoverNodes = 5 }, "failover nodes 5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,10 +72,29 @@ type composeFile struct {
 			IPv4 string `yaml:"ipv4_address"`
 		} `yaml:"networks"`
 	} `yaml:"services"`
+	Networks map[string]struct {
+		Internal bool `yaml:"internal"`
+		IPAM     struct {
+			Config []struct {
+				Subnet string `yaml:"subnet"`
+			} `yaml:"config"`
+		} `yaml:"ipam"`
+	} `yaml:"networks"`
+}
+
+// flagValue returns the argument after flag in a service's command.
+func flagValue(cmd []string, flag string) string {
+	for i := range len(cmd) - 1 {
+		if cmd[i] == flag {
+			return cmd[i+1]
+		}
+	}
+	return ""
 }
 
 func TestGenerateWritesARunnableProject(t *testing.T) {
 	o := testOptions(t)
+	o.FailoverNodes = 1
 	if err := compose.Generate(o); err != nil {
 		t.Fatal(err)
 	}
@@ -79,13 +106,38 @@ func TestGenerateWritesARunnableProject(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &cf); err != nil {
 		t.Fatalf("compose.yaml is not YAML: %v", err)
 	}
+	wantNets := map[string]struct {
+		subnet   string
+		internal bool
+	}{"devnet": {"172.29.53.0/24", false}, "p2p": {"172.29.54.0/24", true}, "failover": {"172.29.55.0/24", true}}
+	if len(cf.Networks) != len(wantNets) {
+		t.Fatalf("networks %v, want %v", cf.Networks, wantNets)
+	}
+	for name, want := range wantNets {
+		n := cf.Networks[name]
+		if len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != want.subnet || n.Internal != want.internal {
+			t.Errorf("network %s: %+v, want subnet %s internal %v", name, n, want.subnet, want.internal)
+		}
+	}
 	ips := map[string]string{}
 	for name, s := range cf.Services {
-		ip := s.Networks["devnet"].IPv4
-		if other, dup := ips[ip]; dup || ip == "" {
-			t.Fatalf("%s: address %q missing or shared with %s", name, ip, other)
+		if _, ok := s.Networks["devnet"]; !ok {
+			t.Errorf("%s is not on the devnet network", name)
 		}
-		ips[ip] = name
+		for net, addr := range s.Networks {
+			key := net + " " + addr.IPv4
+			if other, dup := ips[key]; dup || addr.IPv4 == "" {
+				t.Fatalf("%s: address %q on %s missing or shared with %s", name, addr.IPv4, net, other)
+			}
+			ips[key] = name
+			if !strings.HasPrefix(addr.IPv4, strings.TrimSuffix(wantNets[net].subnet, "0/24")) {
+				t.Errorf("%s: address %s outside network %s %s", name, addr.IPv4, net, wantNets[net].subnet)
+			}
+		}
+		_, onP2P := s.Networks["p2p"]
+		if onP2P != strings.HasPrefix(name, "node") {
+			t.Errorf("%s on the p2p network: %v, want nodes only", name, onP2P)
+		}
 		local := len(s.Profiles) == 0
 		if local && (s.PullPolicy != "never" || !strings.Contains(s.Image, "STINGER_IMAGE")) {
 			t.Errorf("%s runs by default but may pull (image %q, pull_policy %q)", name, s.Image, s.PullPolicy)
@@ -112,8 +164,20 @@ func TestGenerateWritesARunnableProject(t *testing.T) {
 		if !ok {
 			t.Fatalf("no service %s", name)
 		}
-		if want := fmt.Sprintf("/ip4/%s/tcp/3610", s.Networks["devnet"].IPv4); len(op.Addresses) != 1 || op.Addresses[0] != want {
-			t.Errorf("%s: lock address %v, service listens on %s", name, op.Addresses, want)
+		if want := fmt.Sprintf("/ip4/%s/tcp/3610", s.Networks["p2p"].IPv4); len(op.Addresses) != 1 || op.Addresses[0] != want ||
+			flagValue(s.Command, "--p2p-listen") != want {
+			t.Errorf("%s: lock address %v, listens on %s, want both %s (its p2p network address)", name, op.Addresses,
+				flagValue(s.Command, "--p2p-listen"), want)
+		}
+		wantURLs := "http://beacon:5052"
+		if i == 0 {
+			wantURLs = fmt.Sprintf("http://%s:5052,http://beacon:5052", cf.Services["beacon"].Networks["failover"].IPv4)
+		}
+		if got := flagValue(s.Command, "--beacon-node-urls"); got != wantURLs {
+			t.Errorf("%s: beacon node URLs %s, want %s", name, got, wantURLs)
+		}
+		if _, onFailover := s.Networks["failover"]; onFailover != (i == 0) {
+			t.Errorf("%s on the failover network: %v, want only node0", name, onFailover)
 		}
 		if _, err := os.Stat(filepath.Join(o.Out, name, "validator_keys", "keystore-0.json")); err != nil {
 			t.Errorf("%s has no keystore: %v", name, err)
