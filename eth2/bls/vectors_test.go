@@ -120,6 +120,13 @@ func runSign(t *testing.T, input, output json.RawMessage) {
 	if hex.EncodeToString(got) != strings.TrimPrefix(want, "0x") {
 		t.Fatalf("signature %x, want %s", got, want)
 	}
+	hm, err := bls.HashMessage(unhex(t, in.Message))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sk.SignHashed(hm).Bytes(); hex.EncodeToString(got) != strings.TrimPrefix(want, "0x") {
+		t.Fatalf("SignHashed: signature %x, want %s", got, want)
+	}
 }
 
 // pubkeys decodes public keys; ok is false if any is rejected.
