@@ -76,9 +76,9 @@ func TestClusterAttestsAgainstSimulator(t *testing.T) {
 			}
 			scc := st.ByType[beaconsim.DutySyncContribution]
 			t.Logf("sync contributions: %+v", scc)
-			// Known limitation: a validator contributes for the subcommittee of its first sync committee
-			// position only. On mainnet (512 positions, ~1M validators) that is every position; on this
-			// 32-validator minimal chain validators hold several positions, so about half are missed.
+			// A validator contributes in every subcommittee in which it sits (on this 32-validator minimal
+			// chain many sit in several). Contributions start at 2/3 of a 1 s slot: on a loaded machine some
+			// are late, as aggregates are.
 			if scc.Incorrect != 0 || scc.Correct == 0 {
 				t.Errorf("sync contributions %+v: want some correct and none incorrect", scc)
 			}

@@ -23,6 +23,10 @@
 //	 7. The Broadcaster submits to every beacon node; the Tracker records every duty's outcome (which stage
 //	    failed or was too slow, and why), persists it for a retention window, and serves it on the node API.
 //
+// Every set a duty passes along (definitions, messages, partial and group signatures, outcomes) is keyed
+// by Key: the validator, or for the sync committee selection proof and contribution, which the spec asks
+// for in each subcommittee where the validator holds a position, the (validator, subcommittee) pair.
+//
 // Everything that depends on a duty type (what to fetch, how to check it, what each validator signs,
 // what to submit) lives in one DutyHandler per type, so the stages themselves are generic.
 //
