@@ -176,3 +176,59 @@ func TestDutiesHandlerValidatesAndFilters(t *testing.T) {
 		t.Fatalf("validators: %v %s", err, rec.Body)
 	}
 }
+
+// TestTrackerOutcomePerSubcommittee: a validator's sync contribution in two subcommittees has one outcome
+// per subcommittee (one broadcast, the other not), both stored and found by the validator's key, with
+// the subcommittee in the JSON; other duty types have none.
+func TestTrackerOutcomePerSubcommittee(t *testing.T) {
+	genesis := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	timer := SlotTimer{Genesis: genesis, SlotDuration: 12 * time.Second, SlotsPerEpoch: 32}
+	clock := newFakeClock(genesis)
+	tr, store := testTracker(t, clock, timer)
+	pk, other := PubKey{1}, PubKey{2}
+	k0, k2 := Key{PubKey: pk}, Key{PubKey: pk, Subcommittee: 2}
+	defs := DefinitionSet{k0: {PubKey: pk, Index: 7}, k2: {PubKey: pk, Index: 7, Subcommittee: 2},
+		{PubKey: other, Subcommittee: 1}: {PubKey: other, Index: 8, Subcommittee: 1}}
+	d := Duty{Slot: 40, Type: DutySyncContribution}
+	clock.Set(timer.SlotStart(d.Slot))
+	tr.Start(d, defs, timer.SlotStart(d.Slot+1))
+	for _, s := range []Stage{StageScheduler, StageFetcher, StageConsensus, StageSigner, StageParSig} {
+		tr.Stage(d, s, nil, nil)
+	}
+	tr.Stage(d, StageAggregator, []Key{k2}, nil)
+	tr.Stage(d, StageBroadcaster, []Key{k2}, nil)
+	att := Duty{Slot: 40, Type: DutyAttester}
+	tr.Start(att, DefinitionSet{k0: {PubKey: pk, Index: 7}}, timer.SlotStart(d.Slot+1))
+	clock.Set(timer.SlotStart(d.Slot + 1))
+	tr.expire()
+	outs, err := store.Query(40, 40, &pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		duty, status string
+		sub          string
+	}
+	var gots []got
+	for _, o := range outs {
+		b, _ := json.Marshal(o)
+		sub := "none"
+		if o.Subcommittee != nil {
+			sub = fmt.Sprint(*o.Subcommittee)
+			if !strings.Contains(string(b), fmt.Sprintf(`"subcommittee":%d`, *o.Subcommittee)) {
+				t.Errorf("JSON %s lacks the subcommittee", b)
+			}
+		} else if strings.Contains(string(b), "subcommittee") {
+			t.Errorf("JSON %s of a per-validator duty has a subcommittee", b)
+		}
+		gots = append(gots, got{o.Duty, o.Status, sub})
+	}
+	want := []got{{"attester", StatusLate, "none"}, {"sync_contribution", StatusLate, "0"},
+		{"sync_contribution", StatusSucceeded, "2"}}
+	if fmt.Sprint(gots) != fmt.Sprint(want) {
+		t.Fatalf("outcomes of the validator %v, want %v", gots, want)
+	}
+	if all, _ := store.Query(40, 40, nil); len(all) != 4 {
+		t.Fatalf("%d outcomes in all, want 4", len(all))
+	}
+}
