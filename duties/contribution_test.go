@@ -323,3 +323,106 @@ func sameKeys(defs DefinitionSet, want []Key) bool {
 	}
 	return true
 }
+
+// partialSyncBeacon has the contributions of some subcommittees only.
+type partialSyncBeacon struct {
+	syncBeacon
+	have []uint64
+}
+
+func (b *partialSyncBeacon) SyncCommitteeContribution(ctx context.Context, o *api.SyncCommitteeContributionOpts) (
+	*api.Response[*altair.SyncCommitteeContribution], error,
+) {
+	if !slices.Contains(b.have, o.SubcommitteeIndex) {
+		return nil, errors.New("404: no sync committee message known")
+	}
+	return b.syncBeacon.SyncCommitteeContribution(ctx, o)
+}
+
+// TestSyncContributionFetchGoesAheadWithTheSubcommitteesFound: a subcommittee whose contribution the beacon
+// node never has does not hold back the others past the cutoff (a sixth of a slot before the deadline);
+// with none at all the fetch fails at the deadline. The fetch starts at 2/3 of the slot on a fake clock,
+// which the test moves on by 1/24 of a slot (the retry interval) whenever the fetch waits.
+func TestSyncContributionFetchGoesAheadWithTheSubcommitteesFound(t *testing.T) {
+	network := &signing.Network{SlotsPerEpoch: 8, SlotDuration: 12 * time.Second}
+	state := newMemDB()
+	root := phase0.Root{5}
+	state.PutDecided(Duty{Slot: 3, Type: DutySyncMessage}, root[:])
+	pk := PubKey{1}
+	defs := DefinitionSet{}
+	for _, sub := range []uint64{0, 1, 3} {
+		defs[Key{PubKey: pk, Subcommittee: sub}] = Definition{PubKey: pk, Subcommittee: sub}
+	}
+	duty := Duty{Slot: 3, Type: DutySyncContribution}
+	for _, tc := range []struct {
+		name string
+		have []uint64
+		want []uint64 // nil: an error
+		// past is whether the fetch must last past the cutoff.
+		past bool
+	}{
+		{"all found", []uint64{0, 1, 2, 3}, []uint64{0, 1, 3}, false},
+		{"subcommittee 1 never found", []uint64{0, 3}, []uint64{0, 3}, true},
+		{"none found", nil, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			deadline := time.Now().Add(time.Hour) // the fake clock's end of the slot
+			clock := newFakeClock(deadline.Add(-network.SlotDuration / 3))
+			cutoff := deadline.Add(-network.SlotDuration / 6)
+			s := &syncContribution{network: network, clock: clock, signed: newSignedDB(), state: state, syncSize: 32}
+			ctx, cancel := context.WithDeadline(context.Background(), deadline)
+			defer cancel()
+			type result struct {
+				value []byte
+				err   error
+			}
+			done := make(chan result, 1)
+			go func() {
+				v, err := s.Fetch(ctx, &partialSyncBeacon{have: tc.have}, duty, defs)
+				done <- result{v, err}
+			}()
+			var r result
+		wait:
+			for {
+				select {
+				case r = <-done:
+					break wait
+				case <-time.After(time.Millisecond):
+				}
+				if now := clock.Now(); now.Before(deadline) {
+					clock.Set(now.Add(network.SlotDuration / 24))
+				} else {
+					cancel() // the duty's deadline
+				}
+			}
+			if at := clock.Now(); at.Before(cutoff) == tc.past {
+				t.Fatalf("fetch returned at %v before the deadline, cutoff at %v", deadline.Sub(at),
+					network.SlotDuration/6)
+			}
+			if tc.want == nil {
+				if r.err == nil {
+					t.Fatal("fetched a value without any contribution")
+				}
+				return
+			}
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			cs, err := decodeContributions(r.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []uint64
+			for sub, c := range cs {
+				if c.BeaconBlockRoot != root || c.Slot != 3 {
+					t.Fatalf("contribution %+v: not of the decided root and slot", c)
+				}
+				got = append(got, sub)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("contributions of subcommittees %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
