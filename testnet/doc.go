@@ -7,4 +7,6 @@
 //     and the end-to-end fault suite (build tag e2e).
 //   - compose: a Docker Compose project over the locally built image (`stinger devnet compose`).
 //   - faults: fault injection from outside the processes (a switchable beacon node proxy).
+//   - score: the fault suites' judge: the simulator's score over windows of slots, shared by the e2e
+//     suites of devnet and compose.
 package testnet
