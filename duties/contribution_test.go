@@ -152,7 +152,8 @@ func TestSyncContributionPerSubcommittee(t *testing.T) {
 				state: state, syncSize: syncSize}
 			ts := &thresholdSigner{t: t, tv: tv, network: network,
 				hs: handlers{DutyPrepareSyncContribution: prep, DutySyncContribution: contrib}}
-			s := newScheduler(bn, timer, newFakeClock(time.Time{}), []PubKey{pk}, nil, syncSize, nil, zap.NewNop())
+			s := newScheduler(bn, timer, newFakeClock(time.Time{}), []PubKey{pk}, nil,
+				syncCommittee{size: syncSize, periodEpochs: 256}, nil, zap.NewNop())
 			s.indices[index] = pk
 			const epoch = 3
 			bySlot, _, err := s.query(context.Background(), kindSync, epoch, []phase0.ValidatorIndex{index})
@@ -424,5 +425,68 @@ func TestSyncContributionFetchGoesAheadWithTheSubcommitteesFound(t *testing.T) {
 				t.Fatalf("contributions of subcommittees %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// epochSyncBeacon serves sync committee duties by epoch and counts the queries.
+type epochSyncBeacon struct {
+	beacon.Client
+	byEpoch map[phase0.Epoch][]*apiv1.SyncCommitteeDuty
+	asked   []phase0.Epoch
+}
+
+func (b *epochSyncBeacon) SyncCommitteeDuties(_ context.Context, o *api.SyncCommitteeDutiesOpts) (
+	*api.Response[[]*apiv1.SyncCommitteeDuty], error,
+) {
+	b.asked = append(b.asked, o.Epoch)
+	return &api.Response[[]*apiv1.SyncCommitteeDuty]{Data: b.byEpoch[o.Epoch], Metadata: map[string]any{}}, nil
+}
+
+// TestSchedulerSyncDutiesFollowTheNextSlotsPeriod: the last slot of a sync committee period signs for the
+// next slot's block, so its sync duties (and subcommittees) are the next period's; every other slot keeps
+// its own epoch's, and no other epoch asks for the next one's duties.
+func TestSchedulerSyncDutiesFollowTheNextSlotsPeriod(t *testing.T) {
+	a, b := PubKey{0xa}, PubKey{0xb}
+	// Minimal preset: 8 slots per epoch, periods of 8 epochs (epoch 8 starts period 1), subcommittees of 8.
+	// a sits in subcommittee 0 in period 0 and in 1 and 3 in period 1; b only in period 1 (subcommittee 2).
+	p0 := []*apiv1.SyncCommitteeDuty{{PubKey: a, ValidatorIndex: 1, ValidatorSyncCommitteeIndices: []phase0.CommitteeIndex{3}}}
+	p1 := []*apiv1.SyncCommitteeDuty{
+		{PubKey: a, ValidatorIndex: 1, ValidatorSyncCommitteeIndices: []phase0.CommitteeIndex{9, 30}},
+		{PubKey: b, ValidatorIndex: 2, ValidatorSyncCommitteeIndices: []phase0.CommitteeIndex{20}},
+	}
+	bn := &epochSyncBeacon{byEpoch: map[phase0.Epoch][]*apiv1.SyncCommitteeDuty{6: p0, 7: p0, 8: p1}}
+	timer := SlotTimer{SlotDuration: time.Second, SlotsPerEpoch: 8}
+	s := newScheduler(bn, timer, newFakeClock(time.Time{}), []PubKey{a, b}, nil,
+		syncCommittee{size: 32, periodEpochs: 8}, nil, zap.NewNop())
+	s.indices[1], s.indices[2] = a, b
+	key := func(pk PubKey, sub uint64) Key { return Key{PubKey: pk, Subcommittee: sub} }
+	for _, tc := range []struct {
+		epoch   phase0.Epoch
+		slot    phase0.Slot
+		asked   []phase0.Epoch
+		message []Key
+		bySub   []Key
+	}{
+		{6, 55, []phase0.Epoch{6}, []Key{key(a, 0)}, []Key{key(a, 0)}},
+		{7, 56, []phase0.Epoch{7, 8}, []Key{key(a, 0)}, []Key{key(a, 0)}},
+		{7, 62, []phase0.Epoch{7, 8}, []Key{key(a, 0)}, []Key{key(a, 0)}},
+		{7, 63, []phase0.Epoch{7, 8}, []Key{key(a, 0), key(b, 0)}, []Key{key(a, 1), key(b, 2), key(a, 3)}},
+	} {
+		bn.asked = nil
+		defs, _, err := s.query(context.Background(), kindSync, tc.epoch, []phase0.ValidatorIndex{1, 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(bn.asked, tc.asked) {
+			t.Errorf("epoch %d: asked for the sync duties of epochs %v, want %v", tc.epoch, bn.asked, tc.asked)
+		}
+		if got := defs[tc.slot][DutySyncMessage]; !sameKeys(got, tc.message) {
+			t.Errorf("slot %d: sync message keys %v, want %v", tc.slot, mapKeys(got), tc.message)
+		}
+		for _, typ := range []DutyType{DutyPrepareSyncContribution, DutySyncContribution} {
+			if got := defs[tc.slot][typ]; !sameKeys(got, tc.bySub) {
+				t.Errorf("slot %d: %s keys %v, want %v", tc.slot, typ, mapKeys(got), tc.bySub)
+			}
+		}
 	}
 }

@@ -92,16 +92,21 @@ func specString(s map[string]any, key, def string) (string, error) {
 	return str, nil
 }
 
-// syncCommitteeSize reads SYNC_COMMITTEE_SIZE from the beacon node's spec (512 on mainnet, 32 minimal).
-func syncCommitteeSize(ctx context.Context, bn beacon.Client) (uint64, error) {
+// syncCommitteeSpec reads SYNC_COMMITTEE_SIZE (512 on mainnet, 32 minimal) and
+// EPOCHS_PER_SYNC_COMMITTEE_PERIOD (256 on mainnet, 8 minimal) from the beacon node's spec.
+func syncCommitteeSpec(ctx context.Context, bn beacon.Client) (size, periodEpochs uint64, err error) {
 	sp, err := bn.Spec(ctx, &api.SpecOpts{})
 	if err != nil {
-		return 0, fmt.Errorf("beacon spec: %w", err)
+		return 0, 0, fmt.Errorf("beacon spec: %w", err)
 	}
 	n, ok := sp.Data["SYNC_COMMITTEE_SIZE"].(uint64)
 	if !ok || n < SyncCommitteeSubnetCount || n%SyncCommitteeSubnetCount != 0 {
-		return 0, fmt.Errorf("beacon spec: SYNC_COMMITTEE_SIZE missing or not a positive multiple of %d",
+		return 0, 0, fmt.Errorf("beacon spec: SYNC_COMMITTEE_SIZE missing or not a positive multiple of %d",
 			SyncCommitteeSubnetCount)
 	}
-	return n, nil
+	p, ok := sp.Data["EPOCHS_PER_SYNC_COMMITTEE_PERIOD"].(uint64)
+	if !ok || p == 0 {
+		return 0, 0, fmt.Errorf("beacon spec: EPOCHS_PER_SYNC_COMMITTEE_PERIOD missing or zero")
+	}
+	return n, p, nil
 }

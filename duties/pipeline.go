@@ -151,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 			SlotsPerEpoch: network.SlotsPerEpoch},
 		pubkeys: keys.pubkeys, shares: keys.ownShares, db: newMemDB()}
 	p.signed = newSignedDB()
-	syncSize, err := syncCommitteeSize(ctx, cfg.Beacon)
+	syncSize, syncPeriod, err := syncCommitteeSpec(ctx, cfg.Beacon)
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +167,8 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 		return nil, err
 	}
 	p.tracker = newTracker(p.timer, cfg.Clock, cfg.Outcomes, cfg.Retention, cfg.Logger.Named("tracker"), m)
-	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types, syncSize, p.run,
-		cfg.Logger.Named("scheduler"))
+	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types,
+		syncCommittee{size: syncSize, periodEpochs: syncPeriod}, p.run, cfg.Logger.Named("scheduler"))
 	p.scheduler.onEpoch = func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex) {
 		if err := prepareProposers(ctx, cfg.Beacon, indices, keys.feeRecipients); err != nil {
 			p.log.Warn("proposer preparation", zap.Error(err))

@@ -51,10 +51,9 @@ type scheduler struct {
 	clock   Clock
 	pubkeys []PubKey
 	types   map[DutyType]bool
-	// syncSize is SYNC_COMMITTEE_SIZE: it maps sync committee positions to subcommittees.
-	syncSize uint64
-	run      Runner
-	log      *zap.Logger
+	sync    syncCommittee
+	run     Runner
+	log     *zap.Logger
 	// onEpoch runs at the first slot we see of every epoch (proposer preparation).
 	onEpoch func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex)
 
@@ -62,6 +61,14 @@ type scheduler struct {
 	indices map[phase0.ValidatorIndex]PubKey
 	epochs  map[phase0.Epoch]*epochDuties
 	subs    []func(context.Context, Duty, DefinitionSet)
+}
+
+// syncCommittee is the shape of the chain's sync committee.
+type syncCommittee struct {
+	// size is SYNC_COMMITTEE_SIZE: it maps sync committee positions to subcommittees.
+	size uint64
+	// periodEpochs is EPOCHS_PER_SYNC_COMMITTEE_PERIOD.
+	periodEpochs uint64
 }
 
 // epochDuties are one epoch's duties and the dependent root each kind was computed from.
@@ -72,10 +79,10 @@ type epochDuties struct {
 }
 
 func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubKey, types map[DutyType]bool,
-	syncSize uint64, run Runner, log *zap.Logger,
+	sync syncCommittee, run Runner, log *zap.Logger,
 ) *scheduler {
-	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, syncSize: syncSize,
-		run: run, log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
+	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, sync: sync, run: run,
+		log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
 }
 
 func (s *scheduler) Subscribe(fn func(context.Context, Duty, DefinitionSet)) {
@@ -295,28 +302,48 @@ func (s *scheduler) query(ctx context.Context, kind dutyKind, e phase0.Epoch, in
 		if err != nil {
 			return nil, nil, fmt.Errorf("sync committee duties: %w", err)
 		}
-		for _, d := range resp.Data {
-			pk, ok := s.pubkeyOf(d.ValidatorIndex)
-			if !ok {
-				continue
-			}
-			def := Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}
-			var bySub []Definition // one per subcommittee in which the validator holds a position
-			for _, sub := range syncSubcommittees(d, s.syncSize) {
-				sd := def
-				sd.Subcommittee = sub
-				bySub = append(bySub, sd)
-			}
-			for slot := s.timer.FirstSlot(e); inEpoch(slot); slot++ {
-				defs.add(slot, def, DutySyncMessage)
-				for _, sd := range bySub {
-					defs.add(slot, sd, syncSubcommitteeTypes...)
-				}
-			}
+		first, last := s.timer.FirstSlot(e), s.timer.FirstSlot(e+1)-1
+		if s.sync.periodEpochs == 0 || (uint64(e)+1)%s.sync.periodEpochs != 0 {
+			s.addSync(defs, resp.Data, first, last)
+			return defs, resp.Metadata, nil
 		}
+		// The last slot of a sync committee period signs for the next slot's block, which the next
+		// period's committee signs (the Altair honest validator spec: the committee of epoch(slot+1)).
+		next, err := s.bn.SyncCommitteeDuties(ctx, &api.SyncCommitteeDutiesOpts{Epoch: e + 1, Indices: indices})
+		if err != nil {
+			return nil, nil, fmt.Errorf("sync committee duties of the next period: %w", err)
+		}
+		if last > first {
+			s.addSync(defs, resp.Data, first, last-1)
+		}
+		s.addSync(defs, next.Data, last, last)
 		return defs, resp.Metadata, nil
 	}
 	return nil, nil, fmt.Errorf("unknown duty kind %q", kind)
+}
+
+// addSync adds the sync committee duties of our validators to slots from..to (inclusive): the sync message
+// per validator, the selection proof and contribution per subcommittee in which it holds a position.
+func (s *scheduler) addSync(defs slotDefs, duties []*apiv1.SyncCommitteeDuty, from, to phase0.Slot) {
+	for _, d := range duties {
+		pk, ok := s.pubkeyOf(d.ValidatorIndex)
+		if !ok {
+			continue
+		}
+		def := Definition{PubKey: pk, Index: d.ValidatorIndex, Sync: d}
+		var bySub []Definition // one per subcommittee in which the validator holds a position
+		for _, sub := range syncSubcommittees(d, s.sync.size) {
+			sd := def
+			sd.Subcommittee = sub
+			bySub = append(bySub, sd)
+		}
+		for slot := from; slot <= to; slot++ {
+			defs.add(slot, def, DutySyncMessage)
+			for _, sd := range bySub {
+				defs.add(slot, sd, syncSubcommitteeTypes...)
+			}
+		}
+	}
 }
 
 // fetch fetches one kind of duties of epoch e and replaces what was known of that kind.

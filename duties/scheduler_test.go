@@ -104,7 +104,7 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 	var got []emitted
 	run := func(duty Duty, fn func(context.Context)) { fn(ctx) }
 	s := newScheduler(bn, timer, clock, pubkeys, map[DutyType]bool{DutyAttester: true, DutyRandao: true,
-		DutyProposer: true}, 32, run, zap.NewNop())
+		DutyProposer: true}, syncCommittee{size: 32, periodEpochs: 8}, run, zap.NewNop())
 	s.Subscribe(func(_ context.Context, d Duty, defs DefinitionSet) {
 		mu.Lock()
 		got = append(got, emitted{d, clock.Now(), len(defs)})

@@ -132,7 +132,7 @@ func TestDutiesHandlerValidatesAndFilters(t *testing.T) {
 	}
 	p := &Pipeline{timer: timer, clock: clock, tracker: tr, pubkeys: []PubKey{a},
 		shares:    map[PubKey]*bls.PublicKey{a: sk.PublicKey()},
-		scheduler: newScheduler(nil, timer, clock, nil, nil, 32, nil, zap.NewNop())}
+		scheduler: newScheduler(nil, timer, clock, nil, nil, syncCommittee{size: 32, periodEpochs: 8}, nil, zap.NewNop())}
 	for _, tc := range []struct {
 		query  string
 		status int
