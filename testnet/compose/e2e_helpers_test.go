@@ -38,14 +38,37 @@ func composeCommand(t *testing.T) []string {
 	return nil
 }
 
-func freePort(t *testing.T) int {
+// hostPorts returns the simulator's host port and node0's API host port, node i's being base+i: all of
+// them free together (held at once while chosen, so the simulator's port is none of the nodes').
+func hostPorts(t *testing.T, nodes int) (beacon, base int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 20 {
+		var held []net.Listener
+		listen := func(port int) int {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err != nil {
+				return 0
+			}
+			held = append(held, l)
+			return l.Addr().(*net.TCPAddr).Port
+		}
+		base = listen(0)
+		ok := base != 0 && base+nodes <= 65535
+		for i := 1; ok && i < nodes; i++ {
+			ok = listen(base+i) != 0
+		}
+		if ok {
+			beacon = listen(0)
+		}
+		for _, l := range held {
+			l.Close()
+		}
+		if ok && beacon != 0 {
+			return beacon, base
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Skip("no block of free host ports for the nodes' APIs")
+	return 0, 0
 }
 
 // testImage returns the local image under test ($STINGER_IMAGE, default stinger:dev from `make docker`),
@@ -65,7 +88,7 @@ func testImage(t *testing.T) string {
 	return image
 }
 
-// testOptions are a 4-node project on free host ports and this process's own subnets (three
+// e2eOptions are a 4-node project on free host ports and this process's own subnets (three
 // consecutive /24s: devnet, p2p, failover).
 func e2eOptions(t *testing.T, image string) compose.Options {
 	t.Helper()
@@ -74,14 +97,7 @@ func e2eOptions(t *testing.T, image string) compose.Options {
 	o.Validators, o.Image = 4, image
 	o.ForkVersion = "0x1000005a"
 	o.Subnet = fmt.Sprintf("172.29.%d.0/24", 100+3*(os.Getpid()%50))
-	o.BeaconPort, o.APIBasePort = freePort(t), freePort(t)
-	for i := 1; i < o.Nodes; i++ {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", o.APIBasePort+i))
-		if err != nil {
-			t.Skipf("host port %d busy: %v", o.APIBasePort+i, err)
-		}
-		l.Close()
-	}
+	o.BeaconPort, o.APIBasePort = hostPorts(t, o.Nodes)
 	return o
 }
 
