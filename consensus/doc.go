@@ -6,7 +6,11 @@
 //
 //  1. verifies the signature of every received message, and of every
 //     message in its justification, with the injected [Verifier] before the
-//     message reaches the state machine;
+//     message reaches the state machine; a signed message already verified
+//     (same bytes, same signature; a bounded cache) or signed by this
+//     process is not verified again, e.g. a PREPARE inside a ROUND-CHANGE's
+//     justification, and stale messages ([qbft.Instance.Ignored]) are
+//     dropped before any check;
 //  2. persists the instance state through the injected [Store] before any
 //     message the state machine produced is signed and sent, so that a
 //     restarted node resumes its round and never contradicts itself;
