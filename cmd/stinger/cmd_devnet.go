@@ -165,7 +165,12 @@ definition approved by all; a real DKG among N "stinger dkg" processes (keystore
 devnet only); N "stinger run" nodes; and geth --dev (built once into the user cache) with the
 marketplace contracts, a Network registered, whitelisted and installed into a DAM that whitelists the
 operators. --dir holds every node's data, logs/ and devnet.json. Shows a live status until SIGINT or
-SIGTERM, then stops everything; "stinger devnet down" stops it from another shell.`,
+SIGTERM, then stops everything; "stinger devnet down" stops it from another shell.
+
+With --beacon prysm a real proof-of-stake chain replaces the simulator: geth and Prysm's beacon node
+(built once by "stinger devnet build-clients"), a genesis of interop validators whose first
+--validators keys are split among the nodes by a trusted dealer, and Prysm's validator client for the
+--extra-validators after them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			exe, err := os.Executable()
@@ -173,6 +178,15 @@ SIGTERM, then stops everything; "stinger devnet down" stops it from another shel
 				return fmt.Errorf("find the stinger executable: %w", err)
 			}
 			opts.Binary, opts.Chain, opts.Progress = exe, !noChain, cmd.OutOrStdout()
+			if opts.Beacon == devnet.BeaconPrysm {
+				// Prysm's defaults: the preset it is built with, and slots a loaded 2-core machine keeps up with.
+				if !cmd.Flags().Changed("preset") {
+					opts.Preset = prysm.Preset
+				}
+				if !cmd.Flags().Changed("slot") {
+					opts.Slot = 4 * time.Second
+				}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			d, err := devnet.Start(ctx, opts)
@@ -201,12 +215,20 @@ SIGTERM, then stops everything; "stinger devnet down" stops it from another shel
 	fl.StringVar(&opts.Dir, "dir", opts.Dir, "directory for every node's data, the logs and devnet.json")
 	fl.BoolVar(&noChain, "no-chain", false, "do not start geth --dev and the marketplace contracts")
 	fl.StringVar(&opts.Geth, "geth", "", "geth binary (default: $STINGER_GETH, or built once with go install into the user cache)")
+	fl.StringVar(&opts.Beacon, "beacon", devnet.BeaconSim, "beacon node: sim (the simulator) or prysm (a real chain: geth + Prysm "+
+		prysm.Version+", built once by `stinger devnet build-clients`; defaults to --preset mainnet and --slot 4s; "+
+		"the cluster's keys are interop keys split by a trusted dealer)")
 	return cmd
 }
 
 func printEndpoints(w io.Writer, m *devnet.Manifest) {
 	fmt.Fprintf(w, "\nDevnet up in %s (devnet.json has every endpoint and PID; logs in %s/logs)\n", m.Dir, m.Dir)
-	fmt.Fprintf(w, "  beacon simulator  %s   score: %s   (stinger devnet score --dir %s)\n", m.Beacon.URL, m.Beacon.ScoreURL, m.Dir)
+	if p := m.Prysm; p != nil {
+		fmt.Fprintf(w, "  prysm beacon node %s   execution (geth) %s   validator client: interop indices %d..%d   files %s\n",
+			m.Beacon.URL, p.ExecutionRPC, p.ValidatorStart, p.ValidatorStart+p.ValidatorCount-1, p.Dir)
+	} else {
+		fmt.Fprintf(w, "  beacon simulator  %s   score: %s   (stinger devnet score --dir %s)\n", m.Beacon.URL, m.Beacon.ScoreURL, m.Dir)
+	}
 	if c := m.Chain; c != nil {
 		fmt.Fprintf(w, "  geth --dev        %s  %s  chain id %d\n", c.RPC, c.WS, c.ChainID)
 		fmt.Fprintf(w, "  marketplace       NetworkRegistry %s  DAMFactory %s  DAM %s  Network %s\n", c.Registry, c.Factory, c.DAM, c.NetworkID)

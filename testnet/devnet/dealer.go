@@ -30,7 +30,11 @@ func dealCluster(o *Options, nodes []NodeInfo, definition string) error {
 		}
 		keys[i] = id.Key
 	}
-	lock, shares, err := dkg.Deal(dkg.DealerParams{Definition: def, Keys: keys, Rand: rand.Reader})
+	secrets, err := clusterSecrets(o)
+	if err != nil {
+		return err
+	}
+	lock, shares, err := dkg.Deal(dkg.DealerParams{Definition: def, Keys: keys, Secrets: secrets, Rand: rand.Reader})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stingerdvt/stinger/cluster"
+	"github.com/stingerdvt/stinger/testnet/prysm"
 )
 
 // Devnet is a running process devnet.
@@ -26,6 +27,7 @@ type Devnet struct {
 
 	mu     sync.Mutex
 	beacon *child
+	prysm  *prysm.Chain // with Beacon "prysm", in place of beacon
 	geth   *child
 	nodes  []*child
 }
@@ -87,7 +89,12 @@ func Start(ctx context.Context, opts Options) (_ *Devnet, err error) {
 	if opts.Chain {
 		d.startChain(ctx, p)
 	}
-	if err := d.startBeacon(ctx, p.beacon); err != nil {
+	if opts.Beacon == BeaconPrysm {
+		err = d.startPrysm(ctx)
+	} else {
+		err = d.startBeacon(ctx, p.beacon)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := d.startNodes(ctx, p); err != nil {
@@ -127,7 +134,12 @@ func prepareDir(dir string) error {
 func (d *Devnet) setupCluster(ctx context.Context, p ports) error {
 	o := &d.opts
 	how := fmt.Sprintf("running a real DKG among %d `stinger dkg` processes", o.Nodes)
-	if o.Dealer {
+	if o.Beacon == BeaconPrysm {
+		// The chain's genesis holds interop validators: split their existing keys
+		// (`stinger create cluster --split-existing-keys`).
+		o.Dealer = true
+		how = "splitting the interop keys of indices 0.. with a trusted dealer (INSECURE)"
+	} else if o.Dealer {
 		how = "dealing the keys in this process (trusted dealer, INSECURE)"
 	}
 	o.progress("Creating %d operators, a definition approved by all, and %s "+
@@ -378,6 +390,9 @@ func (d *Devnet) Exited() []string {
 			out = append(out, fmt.Sprintf("%s (PID %d) exited: %v; log %s", c.name, c.pid(), err, c.log))
 		}
 	}
+	if d.prysm != nil {
+		out = append(out, d.prysm.Exited()...)
+	}
 	return out
 }
 
@@ -386,7 +401,7 @@ func (d *Devnet) Exited() []string {
 func (d *Devnet) Close() {
 	d.mu.Lock()
 	nodes := append([]*child(nil), d.nodes...)
-	geth, beacon := d.geth, d.beacon
+	geth, beacon, chain := d.geth, d.beacon, d.prysm
 	d.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, c := range nodes {
@@ -403,6 +418,9 @@ func (d *Devnet) Close() {
 		if c != nil {
 			c.stop(10 * time.Second)
 		}
+	}
+	if chain != nil {
+		chain.Close()
 	}
 }
 

@@ -71,6 +71,7 @@ type Manifest struct {
 	Started     time.Time     `json:"started"`
 	Beacon      BeaconInfo    `json:"beacon"`
 	Chain       *ChainInfo    `json:"chain,omitempty"`
+	Prysm       *PrysmInfo    `json:"prysm,omitempty"`
 	Nodes       []NodeInfo    `json:"nodes"`
 	Notes       []string      `json:"notes,omitempty"`
 	SlotTime    time.Duration `json:"-"`
@@ -121,7 +122,13 @@ func (m *Manifest) processes() []namedProcess {
 	if m.Chain != nil {
 		out = append(out, namedProcess{"geth", m.Chain.Process})
 	}
+	if m.Prysm != nil {
+		out = append(out, namedProcess{"prysm validator", m.Prysm.Validator})
+	}
 	out = append(out, namedProcess{"beacon", m.Beacon.Process})
+	if m.Prysm != nil {
+		out = append(out, namedProcess{"prysm geth", m.Prysm.Geth})
+	}
 	return out
 }
 

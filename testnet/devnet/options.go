@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
+	"github.com/stingerdvt/stinger/testnet/prysm"
 )
 
 // Options configures a process devnet.
@@ -22,9 +23,12 @@ type Options struct {
 	// Dealer creates the keys with a trusted dealer in this process (`stinger create cluster`) instead
 	// of a real DKG among `stinger dkg` processes: fast for thousands of validators (benchmarks), INSECURE.
 	Dealer bool
-	// ExtraValidators are validators the simulator signs for itself (0: as many as Validators, so that
-	// the chain justifies even while the cluster is down).
+	// ExtraValidators are validators the simulator (with Beacon "prysm": Prysm's validator client) signs
+	// for itself (0: as many as Validators, so that the chain justifies even while the cluster is down).
 	ExtraValidators int
+	// Beacon is the beacon node: "sim" (the simulator, default) or "prysm" (a real chain: geth and Prysm,
+	// mainnet preset, the cluster's keys are interop keys split by a trusted dealer; see testnet/prysm).
+	Beacon string
 	// Slot is the slot duration (whole seconds).
 	Slot time.Duration
 	// Preset is minimal or mainnet.
@@ -69,6 +73,18 @@ func (o *Options) Validate() error {
 	}
 	if _, err := beaconsim.PresetByName(o.Preset); err != nil {
 		return fmt.Errorf("--preset: %w", err)
+	}
+	switch o.Beacon {
+	case "", BeaconSim:
+	case BeaconPrysm:
+		if o.Preset != prysm.Preset {
+			return fmt.Errorf("--preset %s with --beacon prysm: Prysm is built with the %s preset only", o.Preset, prysm.Preset)
+		}
+		if o.NodeBeaconURLs != nil {
+			return errors.New("--beacon prysm: per-node beacon URLs (fault proxies) are for the simulator only")
+		}
+	default:
+		return fmt.Errorf("--beacon %q: want %s or %s", o.Beacon, BeaconSim, BeaconPrysm)
 	}
 	return nil
 }
