@@ -225,3 +225,40 @@ func TestDashboardIsGrafanaJSONOverStingerMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestFailoverNetworkOnlyWhenAsked(t *testing.T) {
+	for _, failover := range []int{0, 2} {
+		t.Run(fmt.Sprint(failover), func(t *testing.T) {
+			o := testOptions(t)
+			o.FailoverNodes = failover
+			if err := compose.Generate(o); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := os.ReadFile(filepath.Join(o.Out, "compose.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cf composeFile
+			if err := yaml.Unmarshal(raw, &cf); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := cf.Networks["failover"]; ok != (failover > 0) {
+				t.Errorf("failover network present: %v, want %v", ok, failover > 0)
+			}
+			for i := range o.Nodes {
+				s := cf.Services[fmt.Sprintf("node%d", i)]
+				urls := strings.Split(flagValue(s.Command, "--beacon-node-urls"), ",")
+				if want := 1 + btoi(i < failover); len(urls) != want || urls[len(urls)-1] != "http://beacon:5052" {
+					t.Errorf("node%d: beacon node URLs %v, want %d ending with http://beacon:5052", i, urls, want)
+				}
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
