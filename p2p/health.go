@@ -11,20 +11,40 @@ import (
 )
 
 // pingLoop measures the round-trip time to one cluster peer every PingInterval while connected,
-// using libp2p's ping protocol (/ipfs/ping/1.0.0). The pings double as keep-alive traffic.
+// using libp2p's ping protocol (/ipfs/ping/1.0.0). The pings double as keep-alive traffic and as a
+// liveness check: after PingFailures pings in a row fail, the connections to the peer are closed and
+// its connect loop redials. A connection whose packets are silently dropped (a network partition, a
+// dead NAT mapping) otherwise looks open until TCP gives up, and after the network heals it carries
+// data again only at TCP's next backed-off retransmission, tens of seconds later; a fresh connection
+// is up as soon as a dial gets through.
 func (n *Node) pingLoop(ctx context.Context, p peer.ID) {
+	failures := 0
 	for {
 		if n.connected(p) {
 			rtt, err := n.ping(ctx, p)
 			switch {
 			case err == nil:
+				failures = 0
 				n.recordRTT(p, rtt)
 			case ctx.Err() != nil:
 				return
 			default:
+				failures++
 				n.metrics.peerErrors.WithLabelValues(n.label(p), reasonPing).Inc()
-				n.log.Debug("ping failed", zap.String("peer", n.label(p)), zap.Error(err))
+				n.log.Debug("ping failed", zap.String("peer", n.label(p)), zap.Int("in_a_row", failures), zap.Error(err))
+				if failures >= n.cfg.PingFailures {
+					failures = 0
+					n.metrics.peerErrors.WithLabelValues(n.label(p), reasonUnresponsive).Inc()
+					n.log.Warn("cluster peer unresponsive: closing its connections to redial",
+						zap.String("peer", n.label(p)), zap.Error(err))
+					if err := n.host.Network().ClosePeer(p); err != nil {
+						n.log.Debug("close unresponsive peer", zap.String("peer", n.label(p)), zap.Error(err))
+					}
+					n.nudge(p)
+				}
 			}
+		} else {
+			failures = 0
 		}
 		select {
 		case <-ctx.Done():

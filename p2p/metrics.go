@@ -21,6 +21,7 @@ const (
 	reasonResource      = "resource_limit"
 	reasonDial          = "dial_failed"
 	reasonPing          = "ping_failed"
+	reasonUnresponsive  = "unresponsive"
 )
 
 // metrics are the node's Prometheus collectors. Peer labels are cluster peer names (or IDs),

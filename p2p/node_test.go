@@ -3,12 +3,14 @@ package p2p_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	libp2ptls "github.com/libp2p/go-libp2p/p2p/security/tls"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
@@ -308,4 +310,35 @@ func TestExternalAddrsReplaceAdvertisedAddrs(t *testing.T) {
 	if len(got) != 1 || got[0].String() != "/dns4/op0.example.org/tcp/3610" {
 		t.Fatalf("advertised %v, want the external address only", got)
 	}
+}
+
+func TestUnresponsivePeerConnectionIsClosedAndRedialed(t *testing.T) {
+	c := newCluster(t, 2)
+	c.runAll()
+	c.waitMesh(t, 10*time.Second)
+	old := map[string]bool{}
+	for _, conn := range c.nodes[0].Host().Network().ConnsToPeer(c.nodes[1].ID()) {
+		old[conn.ID()] = true
+	}
+	// op1 stops answering pings while its connection stays open: to op0 it looks like a connection
+	// whose packets vanish. After PingFailures (2) failed pings op0 must close it and dial again.
+	c.nodes[1].Host().RemoveStreamHandler(ping.ID)
+	unresponsive := map[string]string{"peer": "op1", "reason": "unresponsive"}
+	eventually(t, 5*time.Second, func() error {
+		if got := metricValue(t, c.regs[0], "stinger_p2p_peer_errors_total", unresponsive); got < 1 {
+			return fmt.Errorf("peer_errors_total{op1,unresponsive} = %v", got)
+		}
+		return nil
+	})
+	if got := metricValue(t, c.regs[0], "stinger_p2p_peer_errors_total", map[string]string{"peer": "op1", "reason": "ping_failed"}); got < 2 {
+		t.Errorf("closed after %v failed pings, want >= 2", got)
+	}
+	eventually(t, 5*time.Second, func() error {
+		for _, conn := range c.nodes[0].Host().Network().ConnsToPeer(c.nodes[1].ID()) {
+			if !old[conn.ID()] {
+				return nil
+			}
+		}
+		return errors.New("no new connection to op1 yet")
+	})
 }

@@ -114,6 +114,7 @@ func TestConfigValidateNamesTheProblem(t *testing.T) {
 		{"empty lock hash", func(c *p2p.Config) { c.LockHash = nil }, "LockHash"},
 		{"relay without peer ID", func(c *p2p.Config) { c.Relays = loopback(t, "/ip4/127.0.0.1/tcp/1") }, "Relays[0]"},
 		{"zero ping interval", func(c *p2p.Config) { c.PingInterval = 0 }, "PingInterval"},
+		{"no ping failure allowed", func(c *p2p.Config) { c.PingFailures = 0 }, "PingFailures"},
 		{"inverted backoff", func(c *p2p.Config) { c.ReconnectMax = c.ReconnectMin / 2 }, "ReconnectMax"},
 	}
 	for _, tt := range tests {
