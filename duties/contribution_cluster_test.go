@@ -1,6 +1,7 @@
 package duties_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -23,10 +24,13 @@ func TestClusterSyncContributionsEverySubcommittee(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs three epochs of 2 s slots")
 	}
-	slot, epochs, floor := 2*time.Second, 3, 90
+	// The floor is low because other tests may load the 2-core machine (on an idle one nearly all are
+	// correct: 388 of 400 due at load average 11); contributing in the first position's subcommittee
+	// only, as before, could not pass it: here that is 4 of the 16 (validator, subcommittee) pairs.
+	slot, epochs, floor := 2*time.Second, 3, 50
 	if raceEnabled {
 		// The race detector slows the Go code several times: longer slots, and a lower floor.
-		slot, epochs, floor = 3*time.Second, 2, 75
+		slot, epochs, floor = 3*time.Second, 2, 40
 	}
 	c := startSimCluster(t, clusterOpts{validators: 4, genesisIn: 2 * time.Second, slot: slot,
 		duties: []duties.DutyType{duties.DutyAttester, duties.DutyRandao, duties.DutyProposer,
@@ -39,9 +43,20 @@ func TestClusterSyncContributionsEverySubcommittee(t *testing.T) {
 	}
 	logStageLatency(t, c)
 	reasons := map[string]int{}
+	// Every (validator, subcommittee) pair any node scheduled a contribution for, and those that some node
+	// broadcast at least once.
+	scheduled, broadcast := map[string]bool{}, map[string]bool{}
 	for _, p := range c.pipes {
 		outs, _ := p.Outcomes(0, uint64(epochs*8), nil)
 		for _, o := range outs {
+			if o.Duty == duties.DutySyncContribution.String() {
+				if o.Subcommittee == nil {
+					t.Fatalf("sync contribution outcome %+v without a subcommittee", o)
+				}
+				pair := fmt.Sprintf("%s/%d", o.Validator[:10], *o.Subcommittee)
+				scheduled[pair] = true
+				broadcast[pair] = broadcast[pair] || o.Status == duties.StatusSucceeded
+			}
 			if o.Status != duties.StatusSucceeded {
 				reasons[o.Duty+" "+o.Status+" at "+string(o.Stage)+": "+o.Reason[:min(len(o.Reason), 90)]]++
 			}
@@ -50,9 +65,18 @@ func TestClusterSyncContributionsEverySubcommittee(t *testing.T) {
 	for r, n := range reasons {
 		t.Logf("%d× %s", n, r)
 	}
+	for pair, ok := range broadcast {
+		if !ok {
+			t.Errorf("no contribution of %s broadcast in %d epochs", pair, epochs)
+		}
+	}
+	if len(scheduled) <= 4 {
+		t.Errorf("contributions scheduled for %d (validator, subcommittee) pairs of 4 validators: want several "+
+			"subcommittees per validator", len(scheduled))
+	}
 	scc := st.ByType[beaconsim.DutySyncContribution]
 	// Each of the epochs*8 slots expects one contribution per (validator, subcommittee) pair: at least 4
-	// (every subcommittee has 8 seats on 4 validators), usually about 13 of the 16 pairs.
+	// (every subcommittee has 8 seats on 4 validators); with this seed all 16.
 	if scc.Expected < uint64(4*8*epochs) {
 		t.Fatalf("simulator expected only %d sync contributions in %d epochs", scc.Expected, epochs)
 	}
