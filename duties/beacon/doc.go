@@ -2,7 +2,8 @@
 // client, as if they were one.
 //
 // What it promises:
-//   - Every call has its own timeout (Config.Timeout), whatever the caller's context allows.
+//   - Every call has its own timeout (Config.Timeout; block production and publication Config.ProposalTimeout,
+//     since a real beacon node takes seconds to build or import a block), whatever the caller's context allows.
 //   - Data fetches ask every configured node at once and return the first valid answer (a nil error and
 //     non-nil data that passes the call's checks); the other requests are cancelled. A node that is down,
 //     slow or wrong therefore costs nothing while another one answers: this is failover without waiting for

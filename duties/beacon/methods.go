@@ -1,4 +1,5 @@
-// Code in this file is mechanical: every method forwards to first (fetches) or all (submissions).
+// Code in this file is mechanical: every method forwards to first (fetches) or all (submissions); block
+// calls get the proposal timeout.
 
 package beacon
 
@@ -75,8 +76,13 @@ func (p *Pool) AggregateAttestation(ctx context.Context, opts *api.AggregateAtte
 	}, checkResponse[*spec.VersionedAttestation])
 }
 
-// Proposal returns the first valid answer of any beacon node.
+// Proposal returns the first valid answer of any beacon node, each bounded by the proposal timeout.
 func (p *Pool) Proposal(ctx context.Context, opts *api.ProposalOpts) (*api.Response[*api.VersionedProposal], error) {
+	if opts != nil {
+		o := *opts
+		o.Common = p.proposalCommon(o.Common)
+		opts = &o
+	}
 	return first(ctx, p, "proposal", func(ctx context.Context, c Client) (*api.Response[*api.VersionedProposal], error) {
 		return c.Proposal(ctx, opts)
 	}, checkResponse[*api.VersionedProposal])
@@ -106,14 +112,35 @@ func (p *Pool) SubmitAggregateAttestations(ctx context.Context, opts *api.Submit
 	return all(ctx, p, "submit_aggregate_attestations", func(ctx context.Context, c Client) error { return c.SubmitAggregateAttestations(ctx, opts) })
 }
 
-// SubmitProposal submits to every beacon node; it succeeds if any accepted.
+// SubmitProposal submits to every beacon node, each bounded by the proposal timeout; it succeeds if any
+// accepted.
 func (p *Pool) SubmitProposal(ctx context.Context, opts *api.SubmitProposalOpts) error {
+	if opts != nil {
+		o := *opts
+		o.Common = p.proposalCommon(o.Common)
+		opts = &o
+	}
 	return all(ctx, p, "submit_proposal", func(ctx context.Context, c Client) error { return c.SubmitProposal(ctx, opts) })
 }
 
-// SubmitBlindedProposal submits to every beacon node; it succeeds if any accepted.
+// SubmitBlindedProposal submits to every beacon node, each bounded by the proposal timeout; it succeeds
+// if any accepted.
 func (p *Pool) SubmitBlindedProposal(ctx context.Context, opts *api.SubmitBlindedProposalOpts) error {
+	if opts != nil {
+		o := *opts
+		o.Common = p.proposalCommon(o.Common)
+		opts = &o
+	}
 	return all(ctx, p, "submit_blinded_proposal", func(ctx context.Context, c Client) error { return c.SubmitBlindedProposal(ctx, opts) })
+}
+
+// proposalCommon gives a block call go-eth2-client's per-call timeout (its own default is the pool's
+// Timeout) unless the caller set one.
+func (p *Pool) proposalCommon(c api.CommonOpts) api.CommonOpts {
+	if c.Timeout == 0 {
+		c.Timeout = p.proposalTimeout
+	}
+	return c
 }
 
 // SubmitBeaconCommitteeSubscriptions submits to every beacon node; it succeeds if any accepted.

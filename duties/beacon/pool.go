@@ -17,6 +17,12 @@ import (
 // DefaultTimeout bounds one call to one beacon node.
 const DefaultTimeout = 2 * time.Second
 
+// DefaultProposalTimeout bounds one block production or publication call to one beacon node: a real
+// beacon node takes seconds to build a block (execution payload, state transition) or to import one it
+// is given, more when several operators of a cluster ask it at once. Half a mainnet slot, as
+// Lighthouse's validator client allows; the duty's own deadline (end of its slot) still applies.
+const DefaultProposalTimeout = 6 * time.Second
+
 // ErrNoNodes is returned when no beacon node is configured.
 var ErrNoNodes = errors.New("no beacon node configured")
 
@@ -34,6 +40,9 @@ type Config struct {
 	Addresses []string
 	// Timeout bounds every call to one node; zero means DefaultTimeout.
 	Timeout time.Duration
+	// ProposalTimeout bounds block production and publication calls (Proposal, SubmitProposal,
+	// SubmitBlindedProposal) instead; zero means the larger of DefaultProposalTimeout and Timeout.
+	ProposalTimeout time.Duration
 	// Logger defaults to zap.NewNop().
 	Logger *zap.Logger
 	// Registerer receives the health metrics; nil registers none.
@@ -44,11 +53,12 @@ type Config struct {
 
 // Pool is a set of beacon nodes used as one. All methods are safe for concurrent use.
 type Pool struct {
-	nodes   []*member
-	timeout time.Duration
-	log     *zap.Logger
-	metrics *metrics
-	now     func() time.Time
+	nodes           []*member
+	timeout         time.Duration
+	proposalTimeout time.Duration
+	log             *zap.Logger
+	metrics         *metrics
+	now             func() time.Time
 }
 
 // New connects to every configured beacon node through go-eth2-client's HTTP client. A node that is down
@@ -87,9 +97,12 @@ func NewFromNodes(nodes []Node, cfg Config) (*Pool, error) {
 	if len(nodes) == 0 {
 		return nil, ErrNoNodes
 	}
-	p := &Pool{timeout: cfg.Timeout, log: cfg.Logger, now: cfg.Now}
+	p := &Pool{timeout: cfg.Timeout, proposalTimeout: cfg.ProposalTimeout, log: cfg.Logger, now: cfg.Now}
 	if p.timeout <= 0 {
 		p.timeout = DefaultTimeout
+	}
+	if p.proposalTimeout <= 0 {
+		p.proposalTimeout = max(DefaultProposalTimeout, p.timeout)
 	}
 	if p.log == nil {
 		p.log = zap.NewNop()
@@ -200,9 +213,20 @@ func all(ctx context.Context, p *Pool, call string, fn func(context.Context, Cli
 	return fmt.Errorf("%s refused by every beacon node: %w", call, errors.Join(errs...))
 }
 
+// proposalCalls are the calls bounded by the proposal timeout.
+var proposalCalls = map[string]bool{"proposal": true, "submit_proposal": true, "submit_blinded_proposal": true}
+
+// callTimeout is the per-node timeout of a call.
+func (p *Pool) callTimeout(call string) time.Duration {
+	if proposalCalls[call] {
+		return p.proposalTimeout
+	}
+	return p.timeout
+}
+
 // do runs one call against one node with the per-call timeout and records its health.
 func (p *Pool) do(ctx context.Context, n *member, call string, fn func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	ctx, cancel := context.WithTimeout(ctx, p.callTimeout(call))
 	defer cancel()
 	start := p.now()
 	err := fn(ctx)

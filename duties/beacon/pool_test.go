@@ -2,6 +2,7 @@ package beacon_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/attestantio/go-eth2-client/api"
 	apiv1 "github.com/attestantio/go-eth2-client/api/v1"
+	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/stingerdvt/stinger/duties/beacon"
@@ -151,5 +153,59 @@ func TestPoolSubmissionReturnsOnFirstAcceptanceDespiteAHangingNode(t *testing.T)
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Fatalf("submission took %s: it waited for the hanging node (timeout 5s)", took)
+	}
+}
+
+// Block production gets the proposal timeout, other calls the plain one: a beacon node that takes longer
+// than Timeout to build a block still delivers it.
+func TestPoolProposalCallsHaveTheirOwnTimeout(t *testing.T) {
+	ctx := context.Background()
+	// A node that answers everything at once but never finishes a block (the genesis call hangs too).
+	sim := simServer(t)
+	done := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/eth/v3/validator/blocks/") || r.URL.Path == "/eth/v1/beacon/genesis" {
+			select {
+			case <-r.Context().Done():
+			case <-done:
+			}
+			return
+		}
+		resp, err := http.Get(sim.URL + r.URL.RequestURI())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(func() { close(done); slow.Close() })
+	const timeout, proposalTimeout = 200 * time.Millisecond, 1200 * time.Millisecond
+	p, err := beacon.New(ctx, beacon.Config{Addresses: []string{slow.URL}, Timeout: timeout, ProposalTimeout: proposalTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		call     func() error
+		min, max time.Duration
+	}{
+		{"genesis", func() error { _, err := p.Genesis(ctx, &api.GenesisOpts{}); return err }, timeout, proposalTimeout},
+		{"proposal", func() error {
+			_, err := p.Proposal(ctx, &api.ProposalOpts{Slot: 1, RandaoReveal: phase0.BLSSignature{1}})
+			return err
+		}, proposalTimeout, 3 * proposalTimeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			if err := tc.call(); err == nil {
+				t.Fatal("a hanging node answered")
+			}
+			if took := time.Since(start); took < tc.min || took >= tc.max {
+				t.Fatalf("gave up after %s, want between %s and %s", took, tc.min, tc.max)
+			}
+		})
 	}
 }
