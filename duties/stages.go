@@ -165,6 +165,9 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 		sem  = make(chan struct{}, max(1, s.workers))
 	)
 	keys := make(map[Key]*bls.SecretKey, len(msgs))
+	// Many messages share a signing root (a slot's attestations, sync committee messages, selection
+	// proofs): hash each distinct root to G2 once, by the first goroutine that needs it.
+	hashes := make(map[phase0.Root]*hashedRoot)
 	for k, msg := range msgs {
 		share, ok := s.shares[k.PubKey]
 		if !ok {
@@ -176,6 +179,9 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 		}
 		msg.Root = root
 		keys[k] = share
+		if hashes[root] == nil {
+			hashes[root] = &hashedRoot{}
+		}
 	}
 	for k, msg := range msgs {
 		wg.Add(1)
@@ -188,7 +194,7 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 				mu.Unlock()
 				return
 			}
-			partial := keys[k].Sign(msg.Root[:])
+			partial := hashes[msg.Root].sign(keys[k], msg.Root)
 			var sig phase0.BLSSignature
 			copy(sig[:], partial.Bytes())
 			mu.Lock()
@@ -202,6 +208,20 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 		signed[k] = msgs[k]
 	}
 	return out, signed, errors.Join(errs...)
+}
+
+// hashedRoot is a signing root hashed to G2 once, for every share that signs it.
+type hashedRoot struct {
+	once sync.Once
+	msg  *bls.HashedMessage // nil if hashing failed: then sign falls back to Sign
+}
+
+func (h *hashedRoot) sign(share *bls.SecretKey, root phase0.Root) *bls.Signature {
+	h.once.Do(func() { h.msg, _ = bls.HashMessage(root[:]) })
+	if h.msg == nil {
+		return share.Sign(root[:])
+	}
+	return share.SignHashed(h.msg)
 }
 
 // broadcaster is the Broadcaster: it asks the duty type's handler to submit.
