@@ -91,3 +91,35 @@ func (d *Devnet) startPrysm(ctx context.Context) error {
 		c.Genesis.Time.UTC().Format(time.TimeOnly))
 	return nil
 }
+
+// pollChain describes a real chain's head and checkpoints from the standard Beacon API, for the status
+// (there is no simulator score).
+func pollChain(ctx context.Context, url string) string {
+	var head struct {
+		Data struct {
+			Header struct {
+				Message struct {
+					Slot string `json:"slot"`
+				} `json:"message"`
+			} `json:"header"`
+		} `json:"data"`
+	}
+	if err := getJSON(ctx, url+"/eth/v1/beacon/headers/head", &head); err != nil {
+		return "real chain: " + err.Error()
+	}
+	var fc struct {
+		Data struct {
+			Justified struct {
+				Epoch string `json:"epoch"`
+			} `json:"current_justified"`
+			Finalized struct {
+				Epoch string `json:"epoch"`
+			} `json:"finalized"`
+		} `json:"data"`
+	}
+	if err := getJSON(ctx, url+"/eth/v1/beacon/states/head/finality_checkpoints", &fc); err != nil {
+		return "real chain: " + err.Error()
+	}
+	return fmt.Sprintf("head slot %s justified epoch %s finalized epoch %s (real chain: no simulator score)",
+		head.Data.Header.Message.Slot, fc.Data.Justified.Epoch, fc.Data.Finalized.Epoch)
+}

@@ -1,6 +1,10 @@
 package devnet
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -61,5 +65,37 @@ func TestClusterSecrets(t *testing.T) {
 		if !sk.Equal(want) {
 			t.Errorf("secret %d is not interop key %d", i, i)
 		}
+	}
+}
+
+// On a real chain the status shows the beacon node's head and checkpoints instead of a simulator score.
+func TestStatusOfARealChain(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/eth/v1/beacon/headers/head":
+			fmt.Fprint(w, `{"data":{"header":{"message":{"slot":"97"}}}}`)
+		case "/eth/v1/beacon/states/head/finality_checkpoints":
+			fmt.Fprint(w, `{"data":{"current_justified":{"epoch":"2"},"finalized":{"epoch":"1"}}}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	m := &Manifest{Beacon: BeaconInfo{URL: srv.URL}, Prysm: &PrysmInfo{}}
+	st := Poll(context.Background(), m)
+	want := "head slot 97 justified epoch 2 finalized epoch 1 (real chain: no simulator score)"
+	if st.Chain != want || st.SimErr != "" {
+		t.Fatalf("chain %q, simulator error %q; want chain %q", st.Chain, st.SimErr, want)
+	}
+	if line := FormatLine(st); !strings.HasPrefix(line, want) {
+		t.Errorf("status line %q", line)
+	}
+	var screen strings.Builder
+	if err := FormatScreen(&screen, m, st); err != nil || !strings.Contains(screen.String(), want) {
+		t.Errorf("screen %q, err %v", screen.String(), err)
+	}
+	srv.Close()
+	if st := Poll(context.Background(), m); !strings.HasPrefix(st.Chain, "real chain: ") {
+		t.Errorf("unreachable beacon node: chain %q", st.Chain)
 	}
 }

@@ -41,7 +41,10 @@ type Status struct {
 	Score          beaconsim.Counters
 	// SimErr is why the simulator could not be read.
 	SimErr string
-	Nodes  []NodeStatus
+	// Chain is set on a real chain (--beacon prysm), which has no simulator score: its head and
+	// checkpoints as the beacon node tells them, or why it could not be read.
+	Chain string
+	Nodes []NodeStatus
 }
 
 // Poll reads the simulator's stats and every node's /eigen/node/health, /v1/peers and /v1/duties
@@ -50,6 +53,10 @@ func Poll(ctx context.Context, m *Manifest) Status {
 	var st Status
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		if m.Prysm != nil {
+			st.Chain = pollChain(ctx, m.Beacon.URL)
+			return
+		}
 		stats, err := beaconsim.FetchStats(ctx, nil, m.Beacon.URL)
 		if err != nil {
 			st.SimErr = err.Error()
@@ -124,7 +131,9 @@ func Percent(c beaconsim.Counters) float64 {
 // FormatLine renders st on one line (for logs and non-terminals).
 func FormatLine(st Status) string {
 	var b strings.Builder
-	if st.SimErr != "" {
+	if st.Chain != "" {
+		b.WriteString(st.Chain)
+	} else if st.SimErr != "" {
 		fmt.Fprintf(&b, "simulator: %s", st.SimErr)
 	} else {
 		fmt.Fprintf(&b, "slot %d epoch %d justified %d finalized %d | duties correct %d/%d (%.1f%%) missed %d slashable %d",
@@ -139,7 +148,9 @@ func FormatLine(st Status) string {
 
 // FormatScreen renders st as a screen: the chain and score, then one row per node.
 func FormatScreen(w io.Writer, m *Manifest, st Status) error {
-	if st.SimErr != "" {
+	if st.Chain != "" {
+		fmt.Fprintf(w, "beacon node %s: %s\n\n", m.Beacon.URL, st.Chain)
+	} else if st.SimErr != "" {
 		fmt.Fprintf(w, "simulator %s: %s\n", m.Beacon.URL, st.SimErr)
 	} else {
 		fmt.Fprintf(w, "slot %d   epoch %d   head %d   justified %d   finalized %d\n", st.Slot, st.Epoch, st.HeadSlot,
