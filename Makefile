@@ -20,7 +20,7 @@ BUILD_IMAGE        ?= golang:1.26-bookworm
 RUNTIME_IMAGE      ?= debian:bookworm-slim
 export IMAGE BUILD_IMAGE RUNTIME_IMAGE VERSION COMMIT
 
-.PHONY: help build build-static test fmt-check lint tools fuzz e2e docker docker-test docs contracts clean
+.PHONY: help build build-static test fmt-check lint tools fuzz e2e e2e-prysm docker docker-test docs contracts clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -54,6 +54,10 @@ fuzz: ## run every Fuzz target for FUZZTIME (default 10s) each
 
 e2e: ## long end-to-end tests (build tag e2e)
 	scripts/e2e.sh
+
+e2e-prysm: ## smoke test on a real chain: geth + Prysm (built once into the user cache) and a 4-node cluster attest (build tag e2e_prysm)
+	$(GO) run ./cmd/stinger devnet build-clients
+	$(GO) test -tags e2e_prysm -count=1 -p 1 -timeout 30m -v -run TestPrysmClusterAttestsAndEarns ./testnet/devnet/
 
 docker: ## image $(IMAGE); offline FROM scratch build when base images are not present locally
 	scripts/docker-build.sh
