@@ -142,6 +142,57 @@ func BenchmarkDecide(b *testing.B) {
 	}
 }
 
+// BenchmarkDecideRoundChange: n = 4 with process 0, the round-1 leader,
+// crashed (never started): the other three time out after 10 ms, exchange
+// ROUND-CHANGEs and decide in round 2 on the PRE-PREPARE of process 1,
+// justified by a quorum of ROUND-CHANGEs that its receivers have mostly
+// verified already. Wall-clock time is dominated by the round timer; the
+// figures of interest are the signature checks and CPU per decision.
+func BenchmarkDecideRoundChange(b *testing.B) {
+	const n, crashed = 4, 0
+	counters := &benchCounters{}
+	all := make(chan consensus.Decided, 1<<16)
+	c := newClusterMerged(b, n, crypto.Ed25519, all, func(_ int, cfg *consensus.Config) {
+		cfg.Timeout = qbft.IncreasingTimeout(10*time.Millisecond, 10*time.Millisecond)
+		cfg.Leader = func(_ qbft.InstanceID, round uint32) uint16 { return uint16((round - 1) % n) }
+		if counters.verifies == nil {
+			counters.verifies = &countingVerifier{Verifier: cfg.Verifier}
+		}
+		cfg.Verifier = counters.verifies
+		cfg.Signer = countingSigner{Signer: cfg.Signer, n: &counters.signs}
+	})
+	c.net.SetConnected(crashed, false)
+	for i := 0; i < n; i++ {
+		if i != crashed {
+			c.start(i)
+		}
+	}
+	durations := make([]time.Duration, 0, b.N)
+	verified0, signed0 := counters.verifies.n.Load(), counters.signs.Load()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	for i := 0; i < b.N; i++ {
+		duty := qbft.InstanceID{Slot: uint64(i), Duty: 1}
+		start := time.Now()
+		for p := 0; p < n; p++ {
+			if p == crashed {
+				continue
+			}
+			if err := c.runners[p].Propose(context.Background(), duty, fmt.Appendf(nil, "value-%d-%d", i, p)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for got := 0; got < n-1; {
+			if d := <-all; d.Duty == duty {
+				got++
+			}
+		}
+		durations = append(durations, time.Since(start))
+	}
+	b.StopTimer()
+	latencyReport(b, durations, processCPU()-cpu0, n-1, counters.verifies.n.Load()-verified0, counters.signs.Load()-signed0)
+}
+
 // replayTransport feeds one runner pre-signed messages of its peers and
 // counts what it broadcasts.
 type replayTransport struct {
