@@ -16,13 +16,9 @@ const verifiedCacheSize = 4096
 type verifiedKey [sha256.Size]byte
 
 func keyOf(s *qbft.Signed) verifiedKey {
-	h := sha256.New()
-	var buf [qbft.SigningSize]byte
-	h.Write(s.AppendSigningBytes(buf[:0]))
-	h.Write(s.Signature)
-	var k verifiedKey
-	h.Sum(k[:0])
-	return k
+	var buf [qbft.SigningSize + qbft.MaxSignatureSize]byte
+	b := append(s.AppendSigningBytes(buf[:0]), s.Signature...)
+	return sha256.Sum256(b)
 }
 
 // verifiedCache remembers signed messages whose signatures were verified,

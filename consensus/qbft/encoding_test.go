@@ -111,6 +111,9 @@ func TestState_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cap(b) != len(b) {
+		t.Errorf("encoded state: %d bytes in a buffer of %d (size computed wrongly)", len(b), cap(b))
+	}
 	got, err := qbft.UnmarshalState(b)
 	if err != nil {
 		t.Fatal(err)

@@ -60,12 +60,24 @@ func appendSignedList(b []byte, l []Signed) []byte {
 	return b
 }
 
+func signedListSize(l []Signed) int {
+	n := 2
+	for i := range l {
+		n += MessageSize + 2 + len(l[i].Signature)
+	}
+	return n
+}
+
 // MarshalBinary encodes the state for persistence (big-endian, versioned).
 func (s *State) MarshalBinary() ([]byte, error) {
 	if len(s.PreparedCert) > MaxJustification || (s.Decision != nil && len(s.Decision.Commits) > MaxJustification) {
 		return nil, fmt.Errorf("encode state: certificate exceeds %d messages", MaxJustification)
 	}
-	b := []byte{stateVersion}
+	size := 1 + 8 + 2 + 6*4 + 4 + len(s.InputValue) + 4 + len(s.PreparedValue) + signedListSize(s.PreparedCert) + 1
+	if s.Decision != nil {
+		size += 4 + 4 + len(s.Decision.Value) + signedListSize(s.Decision.Commits)
+	}
+	b := append(make([]byte, 0, size), stateVersion)
 	b = binary.BigEndian.AppendUint64(b, s.Instance.Slot)
 	b = binary.BigEndian.AppendUint16(b, s.Instance.Duty)
 	for _, v := range []uint32{s.Round, s.PreparedRound, s.ProposedRound, s.PrepareSentRound, s.CommitSentRound, s.RoundChangeSentRound} {
