@@ -42,7 +42,7 @@ type P2PTransport struct {
 func NewP2PTransport(node P2PNode, peers []peer.ID, queue int) (*P2PTransport, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &P2PTransport{node: node, index: make(map[peer.ID]int, len(peers)), ch: make(chan Inbound, queue),
-		sends: make(chan struct{}, 64), ctx: ctx, cancel: cancel}
+		sends: make(chan struct{}, 256), ctx: ctx, cancel: cancel}
 	for i, p := range peers {
 		t.index[p] = i
 	}

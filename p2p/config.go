@@ -52,6 +52,8 @@ type Config struct {
 	// PingFailures is how many pings in a row may fail before the peer's connections are closed
 	// and redialled (a silently dead connection).
 	PingFailures int
+	// MaxStreamsPerPeer bounds the sends in flight to one peer; more are refused at once (ErrPeerBusy).
+	MaxStreamsPerPeer int
 	// RelayRefresh is how often relay reservations are renewed (and retried after failure).
 	RelayRefresh time.Duration
 
@@ -78,7 +80,10 @@ func DefaultConfig() Config {
 		PingInterval: 2 * time.Second,
 		PingTimeout:  2 * time.Second,
 		PingFailures: 2,
-		RelayRefresh: 5 * time.Minute,
+		// A slot's duties send a few dozen short-lived messages to each peer; a dead connection holds at
+		// most this many until their timeouts.
+		MaxStreamsPerPeer: 32,
+		RelayRefresh:      5 * time.Minute,
 	}
 }
 
@@ -126,6 +131,9 @@ func (c *Config) Validate() error {
 		if d.v <= 0 {
 			return fmt.Errorf("p2p config: %s is %s, want > 0", d.name, d.v)
 		}
+	}
+	if c.MaxStreamsPerPeer < 1 {
+		return fmt.Errorf("p2p config: MaxStreamsPerPeer is %d, want >= 1", c.MaxStreamsPerPeer)
 	}
 	if c.PingFailures < 1 {
 		return fmt.Errorf("p2p config: PingFailures is %d, want >= 1", c.PingFailures)

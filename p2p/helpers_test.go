@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,19 +73,27 @@ func testConfig(key crypto.PrivKey, peers []p2p.Peer, seed uint64) p2p.Config {
 
 // testCluster is n in-process nodes on 127.0.0.1.
 type testCluster struct {
-	keys  []crypto.PrivKey
-	peers []p2p.Peer
-	nodes []*p2p.Node
-	regs  []*prometheus.Registry
-	stops []context.CancelFunc
-	done  []chan struct{}
+	// configure, if set, adjusts node i's config before it is created.
+	configure func(i int, cfg *p2p.Config)
+	keys      []crypto.PrivKey
+	peers     []p2p.Peer
+	nodes     []*p2p.Node
+	regs      []*prometheus.Registry
+	stops     []context.CancelFunc
+	done      []chan struct{}
 }
 
 // newCluster creates n nodes listening on loopback TCP and tells each the others' addresses.
 // Nodes are not running until run is called.
 func newCluster(t testing.TB, n int) *testCluster {
 	t.Helper()
-	c := &testCluster{}
+	return newClusterWith(t, n, nil)
+}
+
+// newClusterWith is newCluster with configure applied to every node's config.
+func newClusterWith(t testing.TB, n int, configure func(i int, cfg *p2p.Config)) *testCluster {
+	t.Helper()
+	c := &testCluster{configure: configure}
 	for i := range n {
 		c.keys = append(c.keys, testKey(t, byte(i+1)))
 		c.peers = append(c.peers, p2p.Peer{ID: mustID(t, c.keys[i]), Name: fmt.Sprintf("op%d", i)})
@@ -120,6 +129,9 @@ func (c *testCluster) start(t testing.TB, i int, listen []ma.Multiaddr) {
 	cfg := testConfig(c.keys[i], c.peers, uint64(i))
 	cfg.ListenAddrs = listen
 	cfg.Registerer = reg
+	if c.configure != nil {
+		c.configure(i, &cfg)
+	}
 	nd, err := p2p.New(cfg)
 	if err != nil {
 		t.Fatalf("new node %d: %v", i, err)
@@ -245,3 +257,18 @@ func (r *recorder) count() int {
 }
 
 var testProto = p2p.Protocol{Name: "test", Version: "1.0.0", MaxSize: 4096, Timeout: 5 * time.Second}
+
+// waitMeshOf waits until each of the given nodes is connected to the others among them.
+func (c *testCluster) waitMeshOf(t testing.TB, timeout time.Duration, idx ...int) {
+	t.Helper()
+	eventually(t, timeout, func() error {
+		for _, i := range idx {
+			for _, j := range idx {
+				if i != j && c.nodes[i].Host().Network().Connectedness(c.nodes[j].ID()) != network.Connected {
+					return fmt.Errorf("node %d not connected to node %d", i, j)
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -50,6 +50,7 @@ type Node struct {
 	state    map[peer.ID]*peerState
 	handlers map[protocol.ID]bool
 	wake     map[peer.ID]chan struct{} // nudges a peer's connect loop on disconnect
+	inflight map[peer.ID]chan struct{} // one token per send in flight to the peer (MaxStreamsPerPeer)
 }
 
 // peerState is what the node knows about one cluster peer; guarded by Node.mu.
@@ -77,6 +78,7 @@ func New(cfg Config) (*Node, error) {
 		state:    make(map[peer.ID]*peerState),
 		handlers: make(map[protocol.ID]bool),
 		wake:     make(map[peer.ID]chan struct{}),
+		inflight: make(map[peer.ID]chan struct{}),
 	}
 	if n.log == nil {
 		n.log = zap.NewNop()
@@ -99,6 +101,7 @@ func New(cfg Config) (*Node, error) {
 			n.others = append(n.others, p.ID)
 			n.state[p.ID] = &peerState{}
 			n.wake[p.ID] = make(chan struct{}, 1)
+			n.inflight[p.ID] = make(chan struct{}, cfg.MaxStreamsPerPeer)
 		}
 	}
 	sort.Slice(n.others, func(i, j int) bool { return n.others[i] < n.others[j] })

@@ -342,3 +342,58 @@ func TestUnresponsivePeerConnectionIsClosedAndRedialed(t *testing.T) {
 		return errors.New("no new connection to op1 yet")
 	})
 }
+
+func TestSendFailsFastToAbsentOrBusyPeer(t *testing.T) {
+	const maxStreams = 2
+	c := newClusterWith(t, 3, func(_ int, cfg *p2p.Config) { cfg.MaxStreamsPerPeer = maxStreams })
+	c.stop(2) // op2's host is closed before anything runs: it is absent
+	c.run(0)
+	c.run(1)
+	c.waitMeshOf(t, 10*time.Second, 0, 1)
+
+	// Absent peer: the send returns at once instead of dialling (the connect loop dials).
+	start := time.Now()
+	err := c.nodes[0].Send(context.Background(), testProto, c.nodes[2].ID(), []byte("x"))
+	if !errors.Is(err, p2p.ErrNotConnected) {
+		t.Fatalf("send to absent peer: %v, want ErrNotConnected", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("send to absent peer took %s", d)
+	}
+
+	// Busy peer: op1 holds every request open; the send after maxStreams in flight is refused at once.
+	release := make(chan struct{})
+	entered := make(chan struct{}, maxStreams)
+	if err := c.nodes[1].HandleRequests(testProto, func(ctx context.Context, _ p2p.Message) ([]byte, error) {
+		entered <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return []byte("ok"), nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, maxStreams)
+	for range maxStreams {
+		go func() {
+			_, err := c.nodes[0].Request(context.Background(), testProto, c.nodes[1].ID(), []byte("hold"))
+			done <- err
+		}()
+	}
+	for range maxStreams {
+		<-entered
+	}
+	if err := c.nodes[0].Send(context.Background(), testProto, c.nodes[1].ID(), []byte("x")); !errors.Is(err, p2p.ErrPeerBusy) {
+		t.Fatalf("send with %d in flight: %v, want ErrPeerBusy", maxStreams, err)
+	}
+	close(release)
+	for range maxStreams {
+		if err := <-done; err != nil {
+			t.Fatalf("held request: %v", err)
+		}
+	}
+	if _, err := c.nodes[0].Request(context.Background(), testProto, c.nodes[1].ID(), []byte("after")); err != nil {
+		t.Fatalf("request after the others finished: %v", err)
+	}
+}

@@ -24,6 +24,12 @@ var (
 	ErrWrongKind = errors.New("envelope kind is not the expected one")
 	// ErrNotClusterPeer: a send named a peer that is not another operator of the cluster.
 	ErrNotClusterPeer = errors.New("not a cluster peer")
+	// ErrNotConnected: a send found no connection to the peer. Sends never dial: the peer's connect
+	// loop does, so a peer whose packets vanish costs a send nothing instead of a dial timeout.
+	ErrNotConnected = errors.New("peer not connected")
+	// ErrPeerBusy: Config.MaxStreamsPerPeer sends to the peer are already in flight (it is slow or its
+	// connection is dead but not yet detected); the send is refused at once so the others proceed.
+	ErrPeerBusy = errors.New("too many sends in flight to the peer")
 	// errResource: the resource manager refused memory for the message.
 	errResource = errors.New("resource limit")
 )

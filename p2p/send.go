@@ -79,7 +79,8 @@ func (n *Node) sign(p Protocol, payload []byte) ([]byte, error) {
 // exchange runs the sender's side of one stream: write the framed envelope, then either wait for
 // the receiver to close (one-way) or read and verify its response. Any error resets the stream.
 func (n *Node) exchange(ctx context.Context, p Protocol, to peer.ID, framed []byte, request bool) (msg Message, err error) {
-	if _, ok := n.state[to]; !ok {
+	slots, ok := n.inflight[to]
+	if !ok {
 		return Message{}, fmt.Errorf("send %s to %s: %w", p.ID(), to, ErrNotClusterPeer)
 	}
 	defer func() {
@@ -88,9 +89,19 @@ func (n *Node) exchange(ctx context.Context, p Protocol, to peer.ID, framed []by
 			err = fmt.Errorf("send %s to %s: %w", p.ID(), n.label(to), err)
 		}
 	}()
+	if !n.connected(to) {
+		n.nudge(to)
+		return Message{}, ErrNotConnected
+	}
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+	default:
+		return Message{}, ErrPeerBusy
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
-	s, err := n.host.NewStream(network.WithAllowLimitedConn(ctx, "stinger"), to, p.ID())
+	s, err := n.host.NewStream(network.WithNoDial(network.WithAllowLimitedConn(ctx, "stinger"), "stinger: the connect loop dials"), to, p.ID())
 	if err != nil {
 		return Message{}, fmt.Errorf("open stream: %w", err)
 	}
