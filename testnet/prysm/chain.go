@@ -66,9 +66,9 @@ func (c *Config) Validate() error {
 
 // ports are the loopback ports of one chain.
 type ports struct {
-	gethHTTP, gethAuth, gethP2P                                 int
-	beaconHTTP, beaconRPC, beaconTCP, beaconUDP, beaconQUIC     int
-	beaconMonitoring, validatorMonitoring, validatorHTTP, spare int
+	gethHTTP, gethAuth, gethP2P                             int
+	beaconHTTP, beaconRPC, beaconTCP, beaconUDP, beaconQUIC int
+	beaconMonitoring, validatorMonitoring, validatorHTTP    int
 }
 
 // Chain is a running geth + Prysm chain.
@@ -81,6 +81,8 @@ type Chain struct {
 	Genesis Genesis
 	// Dir holds the chain's files; ConfigFile is the beacon chain config.
 	Dir, ConfigFile string
+
+	forkVersion phase0.Version
 
 	mu    sync.Mutex
 	procs []*proc // start order: geth, beacon-chain, validator
@@ -111,11 +113,11 @@ func Start(ctx context.Context, cfg Config) (_ *Chain, err error) {
 			fmt.Fprintf(cfg.Progress, format+"\n", args...)
 		}
 	}
-	ps, err := freePorts(12)
+	ps, err := freePorts(11)
 	if err != nil {
 		return nil, err
 	}
-	p := ports{ps[0], ps[1], ps[2], ps[3], ps[4], ps[5], ps[6], ps[7], ps[8], ps[9], ps[10], ps[11]}
+	p := ports{ps[0], ps[1], ps[2], ps[3], ps[4], ps[5], ps[6], ps[7], ps[8], ps[9], ps[10]}
 	genesisTime := time.Now().Add(cfg.GenesisDelay).Truncate(time.Second)
 	start := time.Now()
 	files, g, err := generateGenesis(ctx, &cfg, genesisTime)
@@ -130,7 +132,8 @@ func Start(ctx context.Context, cfg Config) (_ *Chain, err error) {
 		return nil, fmt.Errorf("geth init: %w", err)
 	}
 	c := &Chain{BeaconURL: fmt.Sprintf("http://127.0.0.1:%d", p.beaconHTTP),
-		ExecutionRPC: fmt.Sprintf("http://127.0.0.1:%d", p.gethHTTP), Genesis: *g, Dir: cfg.Dir, ConfigFile: files.Config}
+		ExecutionRPC: fmt.Sprintf("http://127.0.0.1:%d", p.gethHTTP), Genesis: *g, Dir: cfg.Dir, ConfigFile: files.Config,
+		forkVersion: cfg.GenesisForkVersion}
 	defer func() {
 		if err != nil {
 			c.Close()
@@ -254,7 +257,8 @@ func (c *Chain) waitBeacon(ctx context.Context) error {
 		}
 		var g struct {
 			Data struct {
-				Root string `json:"genesis_validators_root"`
+				Root        string `json:"genesis_validators_root"`
+				ForkVersion string `json:"genesis_fork_version"`
 			} `json:"data"`
 		}
 		if err := GetJSON(ctx, c.BeaconURL+"/eth/v1/beacon/genesis", &g); err != nil {
@@ -263,6 +267,10 @@ func (c *Chain) waitBeacon(ctx context.Context) error {
 		if want := fmt.Sprintf("%#x", c.Genesis.ValidatorsRoot[:]); !strings.EqualFold(g.Data.Root, want) {
 			return fmt.Errorf("%w: beacon node's genesis validators root %s is not the generated state's %s",
 				errGiveUp, g.Data.Root, want)
+		}
+		if want := fmt.Sprintf("%#x", c.forkVersion[:]); !strings.EqualFold(g.Data.ForkVersion, want) {
+			return fmt.Errorf("%w: beacon node's genesis fork version %s is not the configured %s", errGiveUp,
+				g.Data.ForkVersion, want)
 		}
 		return nil
 	})

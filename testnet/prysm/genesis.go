@@ -81,12 +81,10 @@ func filesIn(dir string) genesisFiles {
 
 // Genesis is what the generated genesis state says.
 type Genesis struct {
-	Time                  time.Time
-	ValidatorsRoot        phase0.Root
-	ExecutionBlockHash    phase0.Hash32
-	Validators            int
-	GenesisForkVersion    phase0.Version
-	LatestBlockHeaderSlot phase0.Slot
+	Time               time.Time
+	ValidatorsRoot     phase0.Root
+	ExecutionBlockHash phase0.Hash32
+	Validators         int
 }
 
 // generateGenesis writes the chain config, the beacon genesis state and the matching geth genesis into
@@ -206,8 +204,7 @@ func readGenesisState(path string) (*Genesis, error) {
 		return nil, fmt.Errorf("genesis state %s: no execution payload header or fork", path)
 	}
 	return &Genesis{Time: time.Unix(int64(st.GenesisTime), 0), ValidatorsRoot: st.GenesisValidatorsRoot,
-		ExecutionBlockHash: st.LatestExecutionPayloadHeader.BlockHash, Validators: len(st.Validators),
-		GenesisForkVersion: st.Fork.PreviousVersion, LatestBlockHeaderSlot: st.LatestBlockHeader.Slot}, nil
+		ExecutionBlockHash: st.LatestExecutionPayloadHeader.BlockHash, Validators: len(st.Validators)}, nil
 }
 
 // run runs a short command and returns its output on failure.
