@@ -86,24 +86,16 @@ func TestPrysmClusterAttestsAndEarns(t *testing.T) {
 	}
 	genesisBalances := balances(ctx, t, bn, "genesis", ids)
 
-	// Epoch 2's liveness is complete once epoch 3 began; justification is computed at its first slot.
-	target := uint64(3*smokeEpochSlots + 1)
-	for {
-		head := headSlot(ctx, t, bn)
-		if head >= target {
-			break
+	// Prysm answers liveness of the previous epoch from the head state, which counts the attestations
+	// included so far, but of older epochs from the state at their last slot, which misses those included
+	// in the next epoch (an attestation of an epoch's last slot always is). So each epoch is asked about
+	// near the end of the next one. Justification is computed at the first slot of epoch 3.
+	for _, epoch := range []uint64{1, 2} {
+		at := (epoch+1)*smokeEpochSlots + smokeEpochSlots - 2
+		if epoch == 2 {
+			at = 3*smokeEpochSlots + 2
 		}
-		if ex := d.Exited(); len(ex) > 0 {
-			t.Fatalf("exited: %v", ex)
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("slot %d not reached: head %d", target, head)
-		case <-time.After(smokeEpochSlots * smokeSlot / 4):
-		}
-		t.Logf("head slot %d of %d", head, target)
-	}
-	for _, epoch := range []int{1, 2} {
+		waitHead(ctx, t, d, bn, at)
 		var live struct {
 			Data []struct {
 				Index  string `json:"index"`
@@ -122,6 +114,7 @@ func TestPrysmClusterAttestsAndEarns(t *testing.T) {
 			}
 		}
 	}
+	target := uint64(3*smokeEpochSlots + 2)
 	var fc struct {
 		Data struct {
 			Justified struct {
@@ -149,6 +142,28 @@ func TestPrysmClusterAttestsAndEarns(t *testing.T) {
 	t.Logf("balances of the cluster's validators at genesis %v, at slot %d %v; justified epoch %s; cluster blocks on the chain %d of %d due; total %s",
 		genesisBalances, target, now, fc.Data.Justified.Epoch, proposed, due, time.Since(start).Round(time.Second))
 	reportResources(t, d)
+}
+
+// waitHead waits until the chain's head reaches slot target.
+func waitHead(ctx context.Context, t *testing.T, d *devnet.Devnet, bn string, target uint64) {
+	t.Helper()
+	for {
+		head := headSlot(ctx, t, bn)
+		if head >= target {
+			return
+		}
+		if ex := d.Exited(); len(ex) > 0 {
+			t.Fatalf("exited: %v", ex)
+		}
+		if head%8 == 0 {
+			t.Logf("head slot %d of %d", head, target)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("slot %d not reached: head %d", target, head)
+		case <-time.After(smokeSlot):
+		}
+	}
 }
 
 func headSlot(ctx context.Context, t *testing.T, bn string) uint64 {
