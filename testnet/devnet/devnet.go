@@ -272,7 +272,9 @@ func (d *Devnet) waitNode(ctx context.Context, i int) error {
 	d.mu.Lock()
 	c := d.nodes[i]
 	d.mu.Unlock()
-	err := waitFor(ctx, 30*time.Second, func() error {
+	// A node verifies every validator's deposit signatures in the lock before its API opens: allow for
+	// that with thousands of validators on a loaded machine.
+	err := waitFor(ctx, 30*time.Second+time.Duration(d.opts.Validators)*10*time.Millisecond, func() error {
 		if done, err := c.exited(); done {
 			return fmt.Errorf("%w: %s exited: %v:\n%s", errGiveUp, n.Name, err, tail(c.log, 2000))
 		}
