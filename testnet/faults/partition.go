@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -84,6 +85,41 @@ func (p *Partition) Isolate(ports ...int) error {
 			}
 		}
 		p.isolated = append(p.isolated, port)
+	}
+	return nil
+}
+
+// RestrictTo lets packets that touch the given TCP ports through only between two of them: a
+// connection to one of them from any other port is dropped. Given the listen ports of the nodes that
+// stay connected, it closes the side door that Isolate alone leaves open: a node cut off by port
+// whose dial from its listen port fails to bind (the old connection lingers in FIN-WAIT) redials from
+// a random port (go-libp2p's reuseport fallback), which no port rule of its own matches. Connections
+// between the listed ports use them at both ends because go-libp2p dials from its listen port.
+func (p *Partition) RestrictTo(ports ...int) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return errors.New("network partition: closed")
+	}
+	if len(ports) == 0 || len(ports) > 15 {
+		return fmt.Errorf("network partition: restrict to %d ports, want 1..15 (one multiport match)", len(ports))
+	}
+	list := make([]string, len(ports))
+	for i, port := range ports {
+		if port < 1 || port > 65535 {
+			return fmt.Errorf("network partition: port %d out of range", port)
+		}
+		list[i] = strconv.Itoa(port)
+	}
+	set := strings.Join(list, ",")
+	rules := [][]string{
+		{"-m", "multiport", "--dports", set, "-m", "multiport", "!", "--sports", set},
+		{"-m", "multiport", "--sports", set, "-m", "multiport", "!", "--dports", set},
+	}
+	for _, r := range rules {
+		if err := p.run(append(append([]string{"-A", p.chain, "-p", "tcp"}, r...), "-j", "DROP")...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

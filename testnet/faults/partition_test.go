@@ -2,12 +2,15 @@ package faults_test
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,7 +40,8 @@ func newPartition(t *testing.T) *faults.Partition {
 // echoServer echoes lines on a loopback TCP port.
 func echoServer(t *testing.T) (port int) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	lc := net.ListenConfig{Control: reusePort}
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +170,57 @@ func TestPartitionRefusesBadInput(t *testing.T) {
 	for _, port := range []int{0, -1, 65536} {
 		if err := p.Isolate(port); err == nil {
 			t.Errorf("Isolate(%d) succeeded", port)
+		}
+	}
+}
+
+// dialFrom dials addr from the local port (SO_REUSEADDR and SO_REUSEPORT, as go-libp2p dials from
+// its listen port); port 0 dials from a random port.
+func dialFrom(port int, addr string, timeout time.Duration) (net.Conn, error) {
+	d := net.Dialer{Timeout: timeout, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: port},
+		Control: reusePort}
+	return d.Dial("tcp", addr)
+}
+
+// reusePort sets SO_REUSEADDR and SO_REUSEPORT on a socket (as go-libp2p does for TCP).
+func reusePort(_, _ string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		if serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); serr == nil {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, 0xf /* SO_REUSEPORT */, 1)
+		}
+	})
+	return errors.Join(err, serr)
+}
+
+func TestPartitionRestrictToClosesTheRandomPortSideDoor(t *testing.T) {
+	p := newPartition(t)
+	a, b := echoServer(t), echoServer(t) // the listen ports of two nodes that stay connected
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(a))
+	if err := p.RestrictTo(a, b); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		from int
+		want bool
+	}{
+		{"from the other kept node's listen port", b, true},
+		{"from a random port (a cut-off node's fallback dial)", 0, false},
+	}
+	for _, tt := range tests {
+		c, err := dialFrom(tt.from, addr, 300*time.Millisecond)
+		ok := err == nil && echo(c, 300*time.Millisecond)
+		if ok != tt.want {
+			t.Errorf("%s: connected and echoed = %v, want %v (dial error %v)", tt.name, ok, tt.want, err)
+		}
+		if c != nil {
+			c.Close()
+		}
+	}
+	for _, bad := range [][]int{nil, {0}, {70000}} {
+		if err := p.RestrictTo(bad...); err == nil {
+			t.Errorf("RestrictTo(%v) succeeded", bad)
 		}
 	}
 }
