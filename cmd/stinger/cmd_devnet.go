@@ -209,14 +209,14 @@ With --beacon prysm a real proof-of-stake chain replaces the simulator: geth and
 	fl := cmd.Flags()
 	fl.IntVar(&opts.Nodes, "nodes", opts.Nodes, "number of operators (3f+1)")
 	fl.IntVar(&opts.Validators, "validators", opts.Validators, "distributed validators created by the DKG")
-	fl.IntVar(&opts.ExtraValidators, "extra-validators", 0, "validators the simulator signs for itself (default: as many as --validators)")
+	fl.IntVar(&opts.ExtraValidators, "extra-validators", 0, "validators the simulator (--beacon prysm: Prysm's validator client) signs for itself (default: as many as --validators)")
 	fl.DurationVar(&opts.Slot, "slot", opts.Slot, "slot duration (whole seconds)")
 	fl.StringVar(&opts.Preset, "preset", opts.Preset, "consensus preset: minimal or mainnet")
 	fl.StringVar(&opts.Dir, "dir", opts.Dir, "directory for every node's data, the logs and devnet.json")
 	fl.BoolVar(&noChain, "no-chain", false, "do not start geth --dev and the marketplace contracts")
 	fl.StringVar(&opts.Geth, "geth", "", "geth binary (default: $STINGER_GETH, or built once with go install into the user cache)")
 	fl.StringVar(&opts.Beacon, "beacon", devnet.BeaconSim, "beacon node: sim (the simulator) or prysm (a real chain: geth + Prysm "+
-		prysm.Version+", built once by `stinger devnet build-clients`; defaults to --preset mainnet and --slot 4s; "+
+		prysm.Version+", built once by stinger devnet build-clients; defaults to --preset mainnet and --slot 4s; "+
 		"the cluster's keys are interop keys split by a trusted dealer)")
 	return cmd
 }
