@@ -100,10 +100,9 @@ func TestDevnetUpScoreDown(t *testing.T) {
 	if st.Totals.Slashable != 0 || st.Totals.InvalidSignatures != 0 {
 		t.Fatalf("slashable %d, invalid signatures %d: want 0", st.Totals.Slashable, st.Totals.InvalidSignatures)
 	}
-	// Every duty type the pipeline performs (sync committee contributions: not yet, see the fault suite's
-	// notYetPerformed), over the duties already resolved.
+	// Every duty type, over the duties already resolved.
 	for _, typ := range []beaconsim.DutyType{beaconsim.DutyAttestation, beaconsim.DutyAggregation,
-		beaconsim.DutyProposal, beaconsim.DutySyncCommittee} {
+		beaconsim.DutyProposal, beaconsim.DutySyncCommittee, beaconsim.DutySyncContribution} {
 		c := st.ByType[typ]
 		if resolved := c.Correct + c.Late + c.Missed + c.Incorrect; float64(c.Correct) < 0.99*float64(resolved) {
 			t.Errorf("%s: %+v, want >= 99%% of the resolved duties correct", typ, c)

@@ -2,16 +2,13 @@ package score
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
 )
-
-// NotYetPerformed are duty types the simulator scores but the duty pipeline does not perform yet: a
-// Window prints their figures and leaves them out of its correctness ratio. Remove a type from this list
-// as soon as duties performs it (every suite reads this one list). Read only.
-var NotYetPerformed = []beaconsim.DutyType{beaconsim.DutySyncContribution}
 
 // Window is the simulator's score over the slots First..Last, from snapshots taken SnapOffset after slots
 // start (after the simulator advanced: it counts a slot's duties as expected when the slot starts, marks a
@@ -23,8 +20,8 @@ var NotYetPerformed = []beaconsim.DutyType{beaconsim.DutySyncContribution}
 type Window struct {
 	First, Last                                               uint64
 	Correct, Due, Late, Missed, Incorrect, Invalid, Slashable uint64
-	// Excluded holds the {correct, due} figures of the NotYetPerformed types, not counted above.
-	Excluded map[beaconsim.DutyType][2]uint64
+	// Short lists, per duty type, what was due but not correct: "sync_contribution: late 9 missed 10".
+	Short []string
 }
 
 // Ratio is Correct / Due; 1 when nothing was due.
@@ -38,8 +35,8 @@ func (w Window) Ratio() float64 {
 func (w Window) String() string {
 	s := fmt.Sprintf("slots %d-%d: correct %d/%d (%.2f%%) late %d missed %d incorrect %d invalid %d slashable %d",
 		w.First, w.Last, w.Correct, w.Due, 100*w.Ratio(), w.Late, w.Missed, w.Incorrect, w.Invalid, w.Slashable)
-	for typ, c := range w.Excluded {
-		s += fmt.Sprintf(" [%s not counted: %d/%d correct]", typ, c[0], c[1])
+	if len(w.Short) > 0 {
+		s += " [" + strings.Join(w.Short, "; ") + "]"
 	}
 	return s
 }
@@ -50,8 +47,10 @@ type Snapshots struct{ A, A1, A2, B, B1, B2 beaconsim.Stats }
 
 // Window scores the snapshots (see Window for how each duty type is counted).
 func (sn Snapshots) Window() Window {
-	w := Window{First: sn.A.CurrentSlot + 1, Last: sn.B.CurrentSlot, Excluded: map[beaconsim.DutyType][2]uint64{}}
-	for typ, end := range sn.B2.ByType {
+	w := Window{First: sn.A.CurrentSlot + 1, Last: sn.B.CurrentSlot}
+	types := slices.Sorted(maps.Keys(sn.B2.ByType))
+	for _, typ := range types {
+		end := sn.B2.ByType[typ]
 		start := sn.A.ByType[typ]
 		correct := sn.B1.ByType[typ].Correct - sn.A1.ByType[typ].Correct
 		late := sn.B2.ByType[typ].Late - sn.A2.ByType[typ].Late
@@ -63,15 +62,15 @@ func (sn Snapshots) Window() Window {
 		}
 		w.Invalid += end.InvalidSignatures - start.InvalidSignatures
 		w.Slashable += end.Slashable - start.Slashable
-		if slices.Contains(NotYetPerformed, typ) {
-			w.Excluded[typ] = [2]uint64{correct, due}
-			continue
-		}
 		w.Correct += correct
 		w.Due += due
 		w.Late += late
 		w.Missed += missed
 		w.Incorrect += incorrect
+		if correct < due {
+			w.Short = append(w.Short, fmt.Sprintf("%s: %d/%d correct, late %d missed %d incorrect %d",
+				typ, correct, due, late, missed, incorrect))
+		}
 	}
 	return w
 }

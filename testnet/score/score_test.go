@@ -1,6 +1,7 @@
 package score_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,8 +25,6 @@ func TestSnapshotsCountEachDutyOfTheWindowOnce(t *testing.T) {
 		name string
 		sn   score.Snapshots
 		want score.Window
-		// excluded is the {correct, due} of the sync contributions.
-		excluded [2]uint64
 	}{
 		{
 			name: "attestations due by expected, correct one slot later",
@@ -37,7 +36,8 @@ func TestSnapshotsCountEachDutyOfTheWindowOnce(t *testing.T) {
 				B1: stats(18, map[beaconsim.DutyType]c{att: {Expected: 76, Correct: 71, Missed: 1}}),
 				B2: stats(19, map[beaconsim.DutyType]c{att: {Expected: 80, Correct: 75, Missed: 1}}),
 			},
-			want: score.Window{First: 10, Last: 17, Correct: 31, Due: 32, Missed: 1},
+			want: score.Window{First: 10, Last: 17, Correct: 31, Due: 32, Missed: 1,
+				Short: []string{fmt.Sprintf("%s: 31/32 correct, late 0 missed 1 incorrect 0", att)}},
 		},
 		{
 			name: "aggregations due as resolved, late and missed two slots later",
@@ -49,10 +49,11 @@ func TestSnapshotsCountEachDutyOfTheWindowOnce(t *testing.T) {
 				B1: stats(18, map[beaconsim.DutyType]c{agg: {Expected: 120, Correct: 19, Late: 1}}),
 				B2: stats(19, map[beaconsim.DutyType]c{agg: {Expected: 120, Correct: 20, Late: 2, Missed: 1, Incorrect: 1, InvalidSignatures: 2, Slashable: 1}}),
 			},
-			want: score.Window{First: 10, Last: 17, Correct: 8, Due: 11, Late: 1, Missed: 1, Incorrect: 1, Invalid: 2, Slashable: 1},
+			want: score.Window{First: 10, Last: 17, Correct: 8, Due: 11, Late: 1, Missed: 1, Incorrect: 1, Invalid: 2, Slashable: 1,
+				Short: []string{fmt.Sprintf("%s: 8/11 correct, late 1 missed 1 incorrect 1", agg)}},
 		},
 		{
-			name: "sync contributions printed but not counted",
+			name: "sync contributions resolved like aggregations",
 			sn: score.Snapshots{
 				A:  stats(9, map[beaconsim.DutyType]c{sync: {}}),
 				A1: stats(10, map[beaconsim.DutyType]c{sync: {}}),
@@ -61,20 +62,14 @@ func TestSnapshotsCountEachDutyOfTheWindowOnce(t *testing.T) {
 				B1: stats(18, map[beaconsim.DutyType]c{sync: {Correct: 1, Missed: 6}}),
 				B2: stats(19, map[beaconsim.DutyType]c{sync: {Correct: 1, Missed: 7, InvalidSignatures: 1}}),
 			},
-			want:     score.Window{First: 10, Last: 17, Invalid: 1},
-			excluded: [2]uint64{1, 8},
+			want: score.Window{First: 10, Last: 17, Correct: 1, Due: 8, Missed: 7, Invalid: 1,
+				Short: []string{fmt.Sprintf("%s: 1/8 correct, late 0 missed 7 incorrect 0", sync)}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tt.sn.Window()
-			ex := got.Excluded
-			got.Excluded, tt.want.Excluded = nil, nil
-			if !reflect.DeepEqual(got, tt.want) {
+			if got := tt.sn.Window(); !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("window\n got %+v\nwant %+v", got, tt.want)
-			}
-			if ex[sync] != tt.excluded {
-				t.Fatalf("sync contributions %v, want %v", ex[sync], tt.excluded)
 			}
 		})
 	}
@@ -88,8 +83,6 @@ func TestWindowRatioAndLine(t *testing.T) {
 	}{
 		{score.Window{First: 3, Last: 4}, 1, "slots 3-4: correct 0/0 (100.00%)"},
 		{score.Window{First: 10, Last: 17, Correct: 99, Due: 100, Missed: 1}, 0.99, "slots 10-17: correct 99/100 (99.00%) late 0 missed 1"},
-		{score.Window{Correct: 1, Due: 4, Excluded: map[beaconsim.DutyType][2]uint64{beaconsim.DutySyncContribution: {2, 3}}},
-			0.25, "[sync_contribution not counted: 2/3 correct]"},
 	}
 	for _, tt := range tests {
 		if r := tt.w.Ratio(); r != tt.ratio {
