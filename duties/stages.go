@@ -183,17 +183,25 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 			hashes[root] = &hashedRoot{}
 		}
 	}
+	// The slashing checks go to the store all at once (up to maxProtectInFlight), so that its writer
+	// commits them in one or a few fsyncs; with only the signing workers in flight, a slot's hundreds of
+	// attestations took one fsync per few dozen. Signing is then bounded by the workers.
+	protect := make(chan struct{}, maxProtectInFlight)
 	for k, msg := range msgs {
 		wg.Add(1)
-		sem <- struct{}{}
+		protect <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := h.Protect(ctx, s.store, k.PubKey, msg); err != nil {
+			defer wg.Done()
+			err := h.Protect(ctx, s.store, k.PubKey, msg)
+			<-protect
+			if err != nil {
 				mu.Lock()
 				errs = append(errs, fmt.Errorf("slashing protection refused %s: %w", k, err))
 				mu.Unlock()
 				return
 			}
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			partial := hashes[msg.Root].sign(keys[k], msg.Root)
 			var sig phase0.BLSSignature
 			copy(sig[:], partial.Bytes())
@@ -209,6 +217,9 @@ func (s *shareSigner) Sign(ctx context.Context, duty Duty, defs DefinitionSet, v
 	}
 	return out, signed, errors.Join(errs...)
 }
+
+// maxProtectInFlight bounds the slashing checks one Sign call has in flight at once.
+const maxProtectInFlight = 1024
 
 // hashedRoot is a signing root hashed to G2 once, for every share that signs it.
 type hashedRoot struct {
