@@ -23,7 +23,7 @@ export IMAGE BUILD_IMAGE RUNTIME_IMAGE VERSION COMMIT
 .PHONY: help build build-static test fmt-check lint tools fuzz e2e e2e-prysm docker docker-test docs contracts clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 build: ## bin/stinger with version and commit stamped in
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/stinger ./cmd/stinger
