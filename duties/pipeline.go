@@ -36,7 +36,8 @@ type ConsensusConfig struct {
 	Verifier consensus.Verifier
 	// Store persists instance state; nil means consensus.NewMemStore().
 	Store consensus.Store
-	// Timeout is the round timer; nil means a quarter of the slot for round 1, growing by a quarter.
+	// Timeout is the round timer; nil means an eighth of the slot for round 1, growing by an eighth per
+	// round (RoundTimeout).
 	Timeout func(round uint32) time.Duration
 }
 
@@ -224,6 +225,16 @@ func (p *Pipeline) buildHandlers(cfg Config, keys *clusterKeys, syncSize uint64)
 	return only, nil
 }
 
+// RoundTimeout is the default QBFT round timer for a chain's slot duration: slot/8 × round (1.5 s, 3 s, …
+// at 12 s slots). Aggregations and sync contributions start at 2/3 of the slot and must be broadcast by its
+// end, so when their round-1 leader is down the round change and round 2 must fit in a third of a slot:
+// with slot/8 they have 5/24 of a slot left for round 2 (a quarter, the earlier default, left 1/12: at
+// 2 s slots, 167 ms, and the duty was late whenever the leader was the missing node).
+func RoundTimeout(slot time.Duration) func(round uint32) time.Duration {
+	eighth := slot / 8
+	return func(round uint32) time.Duration { return eighth * time.Duration(max(round, 1)) }
+}
+
 func (p *Pipeline) buildRunner(cfg Config, hs handlers) error {
 	cc := cfg.Consensus
 	store := cc.Store
@@ -232,8 +243,7 @@ func (p *Pipeline) buildRunner(cfg Config, hs handlers) error {
 	}
 	timeout := cc.Timeout
 	if timeout == nil {
-		quarter := p.timer.SlotDuration / 4
-		timeout = func(round uint32) time.Duration { return quarter * time.Duration(round) }
+		timeout = RoundTimeout(p.timer.SlotDuration)
 	}
 	r, err := consensus.New(consensus.Config{N: len(cfg.Lock.Definition.Operators), Self: cfg.OperatorIndex,
 		Transport: cc.Transport, Signer: cc.Signer, Verifier: cc.Verifier, Store: store,
