@@ -2,6 +2,7 @@ package duties
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -55,8 +56,16 @@ func (t *p2pTransport) handle(ctx context.Context, msg p2p.Message) {
 	}
 }
 
+// Broadcast sends a batch of partial signatures to every peer. Reaching some of them is enough for the
+// duty (each peer needs only t partials, whoever sends them), so a peer that is down is not the duty's
+// failure (p2p counts its send errors per peer): the error is returned when no peer got the batch.
 func (t *p2pTransport) Broadcast(ctx context.Context, payload []byte) error {
-	return t.node.Broadcast(ctx, ParSigProtocol, payload)
+	err := t.node.Broadcast(ctx, ParSigProtocol, payload)
+	var be *p2p.BroadcastError
+	if errors.As(err, &be) && be.Delivered() {
+		return nil
+	}
+	return err
 }
 
 func (t *p2pTransport) Receive(fn func(context.Context, int, []byte)) {

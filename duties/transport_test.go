@@ -87,12 +87,21 @@ func TestP2PTransportDeliversBatchesWithSenderIndex(t *testing.T) {
 	payload := []byte("batch")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if err := sender.Broadcast(ctx, payload); err == nil {
+		connected := 0
+		for _, st := range nodes[0].Peers() {
+			if st.Connected {
+				connected++
+			}
+		}
+		if connected == n-1 {
 			break
 		} else if time.Now().After(deadline) {
-			t.Fatalf("broadcast never reached every peer: %v", err)
+			t.Fatalf("op0 connected to %d of %d peers", connected, n-1)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	if err := sender.Broadcast(ctx, payload); err != nil {
+		t.Fatalf("broadcast: %v", err)
 	}
 	seen := map[int]bool{}
 	for len(seen) < n-1 {
@@ -116,3 +125,36 @@ func (o *onlyBroadcast) Broadcast(ctx context.Context, p p2p.Protocol, payload [
 }
 
 func (o *onlyBroadcast) HandleMessages(p2p.Protocol, p2p.MessageHandler) error { return nil }
+
+// fakeBroadcaster answers every broadcast with err.
+type fakeBroadcaster struct{ err error }
+
+func (f fakeBroadcaster) Broadcast(context.Context, p2p.Protocol, []byte) error { return f.err }
+
+func (fakeBroadcaster) HandleMessages(p2p.Protocol, p2p.MessageHandler) error { return nil }
+
+func TestP2PTransportBroadcastFailsOnlyWhenNoPeerGotTheBatch(t *testing.T) {
+	down := fmt.Errorf("send to op3: %w", p2p.ErrNotConnected)
+	tests := []struct {
+		name    string
+		err     error
+		wantErr bool
+	}{
+		{"every peer", nil, false},
+		{"one of three peers down", &p2p.BroadcastError{Peers: 3, Errs: []error{down}}, false},
+		{"two of three peers down", &p2p.BroadcastError{Peers: 3, Errs: []error{down, down}}, false},
+		{"no peer reached", &p2p.BroadcastError{Peers: 3, Errs: []error{down, down, down}}, true},
+		{"not a per-peer failure", p2p.ErrOversize, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := duties.NewP2PTransport(fakeBroadcaster{tt.err}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.Broadcast(context.Background(), []byte("batch")); (err != nil) != tt.wantErr {
+				t.Fatalf("Broadcast = %v, want error %v", err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -361,6 +361,17 @@ func TestSendFailsFastToAbsentOrBusyPeer(t *testing.T) {
 		t.Errorf("send to absent peer took %s", d)
 	}
 
+	// A broadcast that misses the absent peer says so per peer and that op1 got it.
+	oneWay := p2p.Protocol{Name: "oneway", Version: "1.0.0", MaxSize: 64, Timeout: 5 * time.Second}
+	if err := c.nodes[1].HandleMessages(oneWay, newRecorder().handle); err != nil {
+		t.Fatal(err)
+	}
+	var be *p2p.BroadcastError
+	if err := c.nodes[0].Broadcast(context.Background(), oneWay, []byte("x")); !errors.As(err, &be) ||
+		!be.Delivered() || len(be.Errs) != 1 || !errors.Is(err, p2p.ErrNotConnected) {
+		t.Fatalf("broadcast with op2 absent: %v, want a BroadcastError delivered to op1, op2 not connected", err)
+	}
+
 	// Busy peer: op1 holds every request open; the send after maxStreams in flight is refused at once.
 	release := make(chan struct{})
 	entered := make(chan struct{}, maxStreams)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
 )
 
 // Send signs payload and delivers it as a one-way message to a cluster peer. It returns once the
@@ -56,11 +57,34 @@ func (n *Node) Broadcast(ctx context.Context, p Protocol, payload []byte) error 
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("broadcast %s: %w", p.ID(), err)
+	be := &BroadcastError{Protocol: p.ID(), Peers: len(n.others)}
+	for _, err := range errs {
+		if err != nil {
+			be.Errs = append(be.Errs, err)
+		}
+	}
+	if len(be.Errs) > 0 {
+		return be
 	}
 	return nil
 }
+
+// BroadcastError is a broadcast that did not reach every peer: Errs holds one error per peer it missed
+// (errors.Is and errors.As see through to them).
+type BroadcastError struct {
+	Protocol protocol.ID
+	Peers    int
+	Errs     []error
+}
+
+func (e *BroadcastError) Error() string {
+	return fmt.Sprintf("broadcast %s: %d of %d peers missed: %v", e.Protocol, len(e.Errs), e.Peers, errors.Join(e.Errs...))
+}
+
+func (e *BroadcastError) Unwrap() []error { return e.Errs }
+
+// Delivered reports whether at least one peer received the message.
+func (e *BroadcastError) Delivered() bool { return len(e.Errs) < e.Peers }
 
 func (n *Node) sign(p Protocol, payload []byte) ([]byte, error) {
 	if err := p.Validate(); err != nil {
