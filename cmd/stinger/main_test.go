@@ -218,7 +218,9 @@ func TestRunServesAPIAndExitsZeroOnSIGTERM(t *testing.T) {
 func waitForAPIAddress(t *testing.T, r io.Reader, logs *syncBuffer) string {
 	t.Helper()
 	found := make(chan string, 1)
+	eof := make(chan struct{})
 	go func() {
+		defer close(eof)
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			logs.WriteString(sc.Text() + "\n")
@@ -231,6 +233,9 @@ func waitForAPIAddress(t *testing.T, r io.Reader, logs *syncBuffer) string {
 	select {
 	case addr := <-found:
 		return addr
+	case <-eof:
+		t.Fatalf("node exited before reporting its API address; its log:\n%s", logs.String())
+		return ""
 	case <-time.After(60 * time.Second): // generous: under go test ./... -race the machine is shared
 		t.Fatalf("node did not report its API address within 60s; its log so far:\n%s", logs.String())
 		return ""

@@ -283,7 +283,7 @@ func TestFaultSuite(t *testing.T) {
 			// only among themselves (node1 redialling from a random port stays cut off): node1 keeps its
 			// beacon node and its state but reaches no peer and no peer reaches it, then the link heals.
 			if s.partition == nil {
-				if os.Getenv("STINGER_REQUIRE_PARTITION") != "" { // .ci/run sets it when running as root
+				if os.Getenv("E2E_REQUIRE_PARTITION") != "" { // .ci/run sets it when running as root
 					s.t.Fatalf("%s: %v", name, s.partitionErr)
 				}
 				result(name, true, "SKIPPED: %v", s.partitionErr)
