@@ -3,6 +3,7 @@ package devnet
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -128,9 +129,19 @@ func TestPrepareDirRefusesForeignOrRunningDirectories(t *testing.T) {
 // sleeper starts a process whose command line mentions marker, as a devnet child's does.
 func sleeper(t *testing.T, marker string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command("sh", "-c", "sleep 60 # "+marker)
+	// A command after sleep keeps sh itself running (sh would otherwise exec sleep, whose command line
+	// does not mention marker, a race that made this test flaky).
+	cmd := exec.Command("sh", "-c", "sleep 60; : "+marker)
 	if err := cmd.Start(); err != nil {
 		t.Skipf("cannot start sh: %v", err)
+	}
+	// Right after exec, /proc/PID/cmdline can still read empty: wait until it names marker, as a
+	// devnet child's does long before anyone looks.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", cmd.Process.Pid))
+		if strings.Contains(string(raw), marker) || time.Now().After(deadline) {
+			break
+		}
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
