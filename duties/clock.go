@@ -44,6 +44,12 @@ func (s SlotTimer) FirstSlot(epoch phase0.Epoch) phase0.Slot {
 
 // sleepUntil waits until t on clock, or returns ctx's error.
 func sleepUntil(ctx context.Context, clock Clock, t time.Time) error {
+	return sleepUntilOr(ctx, clock, t, nil)
+}
+
+// sleepUntilOr waits until t on clock or until early is closed (a nil early never is), or returns ctx's
+// error.
+func sleepUntilOr(ctx context.Context, clock Clock, t time.Time, early <-chan struct{}) error {
 	d := t.Sub(clock.Now())
 	if d <= 0 {
 		return ctx.Err()
@@ -55,5 +61,7 @@ func sleepUntil(ctx context.Context, clock Clock, t time.Time) error {
 		return ctx.Err()
 	case <-timer.C():
 		return nil
+	case <-early:
+		return ctx.Err()
 	}
 }

@@ -16,23 +16,32 @@ import (
 	"github.com/stingerdvt/stinger/duties/beacon"
 )
 
-// trigger says when in the slot a duty type is emitted: at slot start + num/den of the slot.
+// trigger says when a duty type is emitted: at slot start + num/den of the slot, for the slot itself or,
+// with ahead, for the next slot.
 type trigger struct {
 	typ      DutyType
 	num, den int64
+	// onHead emits the duty as soon as a head event for its slot arrives, if that is before num/den:
+	// attestations and sync committee messages vote for the head, so once the slot's block is imported
+	// there is nothing to wait for (Prysm's "block or 1/3 of the slot", whichever comes first).
+	onHead bool
+	// ahead emits the next slot's duty in this slot: the selection proofs, which sign only a slot and
+	// a subcommittee, are done half a slot before their slot so that the slot's start (proposal) and
+	// its head block (attestations, sync messages) have the CPU to themselves.
+	ahead bool
 }
 
 // triggers in slot order.
 var triggers = []trigger{
-	{DutyRandao, 0, 1},
-	{DutyProposer, 0, 1},
-	{DutyPrepareAggregator, 0, 1},
-	{DutyBuilderRegistration, 0, 1},
-	{DutyPrepareSyncContribution, 0, 1},
-	{DutyAttester, 1, 3},
-	{DutySyncMessage, 1, 3},
-	{DutyAggregator, 2, 3},
-	{DutySyncContribution, 2, 3},
+	{typ: DutyRandao, num: 0, den: 1},
+	{typ: DutyProposer, num: 0, den: 1},
+	{typ: DutyAttester, num: 1, den: 3, onHead: true},
+	{typ: DutySyncMessage, num: 1, den: 3, onHead: true},
+	{typ: DutyPrepareAggregator, num: 1, den: 2, ahead: true},
+	{typ: DutyPrepareSyncContribution, num: 1, den: 2, ahead: true},
+	{typ: DutyBuilderRegistration, num: 1, den: 2},
+	{typ: DutyAggregator, num: 2, den: 3},
+	{typ: DutySyncContribution, num: 2, den: 3},
 }
 
 // dutyKind is a kind of beacon node duty query.
@@ -61,6 +70,10 @@ type scheduler struct {
 	indices map[phase0.ValidatorIndex]PubKey
 	epochs  map[phase0.Epoch]*epochDuties
 	subs    []func(context.Context, Duty, DefinitionSet)
+	// heads has a channel per slot, closed when a head event for that slot (or a later one) arrives.
+	heads map[phase0.Slot]chan struct{}
+	// latestHead is the highest slot of a head event seen.
+	latestHead phase0.Slot
 }
 
 // syncCommittee is the shape of the chain's sync committee.
@@ -82,7 +95,8 @@ func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubK
 	sync syncCommittee, run Runner, log *zap.Logger,
 ) *scheduler {
 	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, sync: sync, run: run,
-		log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties)}
+		log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties),
+		heads: make(map[phase0.Slot]chan struct{})}
 }
 
 func (s *scheduler) Subscribe(fn func(context.Context, Duty, DefinitionSet)) {
@@ -98,30 +112,41 @@ func (s *scheduler) Run(ctx context.Context) error {
 		s.log.Warn("subscribe to head events: reorgs are noticed only at epoch boundaries", zap.Error(err))
 	}
 	slot := s.timer.SlotAt(s.clock.Now())
+	first := true
 	for {
 		if err := sleepUntil(ctx, s.clock, s.timer.SlotStart(slot)); err != nil {
 			return nil
 		}
-		s.slot(ctx, slot)
+		s.slot(ctx, slot, first)
+		first = false
 		slot++
 		if now := s.timer.SlotAt(s.clock.Now()); now > slot {
 			s.log.Warn("scheduler fell behind, skipping slots", zap.Uint64("from_slot", uint64(slot)),
 				zap.Uint64("to_slot", uint64(now)))
 			slot = now
+			first = true // the skipped slot did not emit this slot's ahead duties
 		}
 	}
 }
 
-// slot prepares the duties of slot's epoch (and the next) and emits slot's duties at their trigger times.
-func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
+// slot prepares the duties of slot's epoch (and the next) and emits slot's duties at their trigger times;
+// first says no earlier slot emitted this slot's ahead duties, which are then emitted at its start.
+func (s *scheduler) slot(ctx context.Context, slot phase0.Slot, first bool) {
 	epoch := s.timer.Epoch(slot)
 	if err := s.resolveIndices(ctx); err != nil {
 		s.log.Warn("resolve validator indices", zap.Error(err))
 	}
-	for _, f := range []struct {
+	fetches := []struct {
 		kind  dutyKind
 		epoch phase0.Epoch
-	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}, {kindSync, epoch}} {
+	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}, {kindSync, epoch}}
+	if s.timer.Epoch(slot+1) != epoch { // the ahead duties of the next epoch's first slot
+		fetches = append(fetches, struct {
+			kind  dutyKind
+			epoch phase0.Epoch
+		}{kindSync, epoch + 1})
+	}
+	for _, f := range fetches {
 		if s.have(f.kind, f.epoch) {
 			continue
 		}
@@ -134,21 +159,79 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 	if s.onEpoch != nil && !s.seenEpoch(epoch) {
 		s.onEpoch(ctx, s.knownIndices())
 	}
+	if first {
+		for _, tr := range triggers {
+			if tr.ahead && s.types[tr.typ] {
+				s.emitDefined(Duty{Slot: slot, Type: tr.typ})
+			}
+		}
+	}
 	start := s.timer.SlotStart(slot)
 	for _, tr := range triggers {
 		if !s.types[tr.typ] {
 			continue
 		}
 		at := start.Add(time.Duration(int64(s.timer.SlotDuration) * tr.num / tr.den))
-		if err := sleepUntil(ctx, s.clock, at); err != nil {
+		var head <-chan struct{}
+		if tr.onHead {
+			head = s.headOf(slot)
+		}
+		if err := sleepUntilOr(ctx, s.clock, at, head); err != nil {
 			return
 		}
 		duty := Duty{Slot: slot, Type: tr.typ}
-		defs := s.definitions(duty)
-		if len(defs) == 0 {
-			continue
+		if tr.ahead {
+			duty.Slot++
 		}
+		s.emitDefined(duty)
+	}
+}
+
+// emitDefined emits duty if any of our validators has it.
+func (s *scheduler) emitDefined(duty Duty) {
+	if defs := s.definitions(duty); len(defs) > 0 {
 		s.emit(duty, defs)
+	}
+}
+
+// headOf returns a channel closed once a head event for slot or a later one has arrived.
+func (s *scheduler) headOf(slot phase0.Slot) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.heads[slot]
+	if ch == nil {
+		ch = make(chan struct{})
+		if s.latestHead >= slot && s.latestHead > 0 {
+			close(ch)
+		}
+		s.heads[slot] = ch
+	}
+	return ch
+}
+
+// sawHead records a head event for slot: the duties waiting for it (or an earlier slot's head) go.
+func (s *scheduler) sawHead(slot phase0.Slot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if slot > s.latestHead {
+		s.latestHead = slot
+	}
+	for sl, ch := range s.heads {
+		if sl <= slot {
+			select {
+			case <-ch:
+			default:
+				close(ch)
+			}
+		}
+		if sl+4 < slot {
+			delete(s.heads, sl)
+		}
+	}
+	if s.heads[slot] == nil {
+		ch := make(chan struct{})
+		close(ch)
+		s.heads[slot] = ch
 	}
 }
 
@@ -392,6 +475,7 @@ func (s *scheduler) pubkeyOf(idx phase0.ValidatorIndex) (PubKey, bool) {
 
 // onHead re-fetches duties whose dependent root the new head changed (a reorg).
 func (s *scheduler) onHead(ctx context.Context, ev *apiv1.HeadEvent) {
+	s.sawHead(ev.Slot)
 	epoch := s.timer.Epoch(ev.Slot)
 	prev, cur := fmt.Sprintf("%#x", ev.PreviousDutyDependentRoot), fmt.Sprintf("%#x", ev.CurrentDutyDependentRoot)
 	for _, c := range []struct {

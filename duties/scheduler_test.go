@@ -2,6 +2,7 @@ package duties
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -25,11 +26,20 @@ type emitted struct {
 	n    int
 }
 
-// countingClient counts attester duty queries.
+// countingClient counts attester duty queries; with noEvents it refuses the event stream (a beacon node
+// without one: duties then wait for their fixed trigger times).
 type countingClient struct {
 	beacon.Client
+	noEvents bool
 	mu       sync.Mutex
 	attester int
+}
+
+func (c *countingClient) Events(ctx context.Context, o *api.EventsOpts) error {
+	if c.noEvents {
+		return errors.New("no event stream")
+	}
+	return c.Client.Events(ctx, o)
 }
 
 func (c *countingClient) AttesterDuties(ctx context.Context, o *api.AttesterDutiesOpts) (
@@ -62,13 +72,28 @@ func waitBlocked(t *testing.T, c *fakeClock) {
 	t.Fatal("scheduler never blocked")
 }
 
-// TestSchedulerEmitsSimulatorDutiesOnTime drives the simulator and the scheduler with one fake clock for
-// two epochs: the scheduler emits exactly the simulator's attester duties of our validators, each at 1/3 of
-// its slot, and the RANDAO/proposer duties at slot start; a head event with a new dependent root makes it
-// re-fetch.
-func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
+// schedHarness is a scheduler of 6 validators against the simulator, both on one fake clock (8 slots of
+// 1 s per epoch).
+type schedHarness struct {
+	ctx     context.Context
+	sim     *beaconsim.Simulator
+	svc     beacon.Client
+	bn      *countingClient
+	clock   *fakeClock
+	timer   SlotTimer
+	genesis time.Time
+	s       *scheduler
+	pubkeys []PubKey
+	done    chan struct{}
+
+	mu  sync.Mutex
+	got []emitted
+}
+
+func newSchedHarness(t *testing.T, events bool, types ...DutyType) *schedHarness {
+	t.Helper()
 	r := seededReaderOf(21)
-	var pubkeys []PubKey
+	h := &schedHarness{genesis: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), done: make(chan struct{})}
 	for range 6 {
 		sk, err := bls.GenerateSecretKey(r)
 		if err != nil {
@@ -76,77 +101,105 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 		}
 		var pk PubKey
 		copy(pk[:], sk.PublicKey().Bytes())
-		pubkeys = append(pubkeys, pk)
+		h.pubkeys = append(h.pubkeys, pk)
 	}
-	genesis := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clock := newFakeClock(genesis)
+	h.clock = newFakeClock(h.genesis)
 	cfg := beaconsim.DefaultConfig()
-	cfg.Validators = pubkeys
+	cfg.Validators = h.pubkeys
 	cfg.ExtraValidators = 10
 	cfg.Seed = 2
-	cfg.GenesisTime = genesis
-	cfg.Clock = clock
+	cfg.GenesisTime = h.genesis
+	cfg.Clock = h.clock
 	sim, err := beaconsim.New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.sim = sim
 	srv := httptest.NewServer(sim.Handler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	h.ctx = ctx
 	svc, err := eth2http.New(ctx, eth2http.WithAddress(srv.URL), eth2http.WithLogLevel(zerolog.Disabled))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bn := &countingClient{Client: svc.(beacon.Client)}
-	timer := SlotTimer{Genesis: genesis, SlotDuration: time.Second, SlotsPerEpoch: 8}
-	var mu sync.Mutex
-	var got []emitted
+	h.svc = svc.(beacon.Client)
+	h.bn = &countingClient{Client: h.svc, noEvents: !events}
+	h.timer = SlotTimer{Genesis: h.genesis, SlotDuration: time.Second, SlotsPerEpoch: 8}
 	run := func(duty Duty, fn func(context.Context)) { fn(ctx) }
-	s := newScheduler(bn, timer, clock, pubkeys, map[DutyType]bool{DutyAttester: true, DutyRandao: true,
-		DutyProposer: true}, syncCommittee{size: 32, periodEpochs: 8}, run, zap.NewNop())
-	s.Subscribe(func(_ context.Context, d Duty, defs DefinitionSet) {
-		mu.Lock()
-		got = append(got, emitted{d, clock.Now(), len(defs)})
-		mu.Unlock()
+	typeSet := map[DutyType]bool{}
+	for _, typ := range types {
+		typeSet[typ] = true
+	}
+	h.s = newScheduler(h.bn, h.timer, h.clock, h.pubkeys, typeSet, syncCommittee{size: 32, periodEpochs: 8}, run,
+		zap.NewNop())
+	h.s.Subscribe(func(_ context.Context, d Duty, defs DefinitionSet) {
+		h.mu.Lock()
+		h.got = append(h.got, emitted{d, h.clock.Now(), len(defs)})
+		h.mu.Unlock()
 	})
-	done := make(chan struct{})
-	go func() { defer close(done); _ = s.Run(ctx) }()
+	go func() { defer close(h.done); _ = h.s.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-h.done })
+	return h
+}
+
+// emitted returns what the scheduler emitted so far.
+func (h *schedHarness) emitted() []emitted {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]emitted{}, h.got...)
+}
+
+// attesterDuties returns how many of our validators the beacon node gives each duty type per slot in
+// epoch (attester, aggregator selection and proposer duties).
+func (h *schedHarness) expected(t *testing.T, epoch phase0.Epoch, want map[Duty]int) {
+	t.Helper()
+	idx := make([]phase0.ValidatorIndex, len(h.pubkeys))
+	for i := range idx {
+		idx[i] = phase0.ValidatorIndex(i)
+	}
+	ad, err := h.svc.AttesterDuties(h.ctx, &api.AttesterDutiesOpts{Epoch: epoch, Indices: idx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ad.Data {
+		want[Duty{Slot: d.Slot, Type: DutyAttester}]++
+		want[Duty{Slot: d.Slot, Type: DutyPrepareAggregator}]++
+	}
+	pd, err := h.svc.ProposerDuties(h.ctx, &api.ProposerDutiesOpts{Epoch: epoch, Indices: idx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range pd.Data {
+		if int(d.ValidatorIndex) < len(h.pubkeys) {
+			want[Duty{Slot: d.Slot, Type: DutyRandao}]++
+			want[Duty{Slot: d.Slot, Type: DutyProposer}]++
+		}
+	}
+}
+
+// TestSchedulerEmitsSimulatorDutiesOnTime drives the simulator and the scheduler with one fake clock for
+// two epochs, the beacon node without an event stream: the scheduler emits exactly the simulator's duties
+// of our validators, attestations at 1/3 of their slot, RANDAO and proposal at slot start, and the
+// aggregation selection proofs half a slot before their slot (at its start for the first slot, which no
+// earlier slot prepared); a head event with a new dependent root makes it re-fetch.
+func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
+	h := newSchedHarness(t, false, DutyAttester, DutyRandao, DutyProposer, DutyPrepareAggregator)
 	want := map[Duty]int{}
 	for slot := phase0.Slot(0); slot < 16; slot++ {
-		if err := sim.AdvanceTo(slot); err != nil {
+		if err := h.sim.AdvanceTo(slot); err != nil {
 			t.Fatal(err)
 		}
 		if slot%8 == 0 {
-			epoch := phase0.Epoch(slot / 8)
-			idx := make([]phase0.ValidatorIndex, len(pubkeys))
-			for i := range idx {
-				idx[i] = phase0.ValidatorIndex(i)
-			}
-			ad, err := svc.(beacon.Client).AttesterDuties(ctx, &api.AttesterDutiesOpts{Epoch: epoch, Indices: idx})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range ad.Data {
-				want[Duty{Slot: d.Slot, Type: DutyAttester}]++
-			}
-			pd, err := svc.(beacon.Client).ProposerDuties(ctx, &api.ProposerDutiesOpts{Epoch: epoch, Indices: idx})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range pd.Data {
-				if int(d.ValidatorIndex) < len(pubkeys) {
-					want[Duty{Slot: d.Slot, Type: DutyRandao}]++
-					want[Duty{Slot: d.Slot, Type: DutyProposer}]++
-				}
-			}
+			h.expected(t, phase0.Epoch(slot/8), want)
 		}
-		for _, off := range []time.Duration{0, time.Second / 3, 2 * time.Second / 3} {
-			clock.Set(timer.SlotStart(slot).Add(off))
-			waitBlocked(t, clock)
+		for _, off := range []time.Duration{0, time.Second / 3, time.Second / 2, 2 * time.Second / 3} {
+			h.clock.Set(h.timer.SlotStart(slot).Add(off))
+			waitBlocked(t, h.clock)
 		}
 	}
 	// Epoch 1's attester duties depend on a root that changed; epoch 2's did not.
+	s := h.s
 	s.mu.Lock()
 	var cur phase0.Root
 	if ed := s.epochs[2]; ed != nil {
@@ -155,24 +208,26 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 	}
 	s.mu.Unlock()
 	ev := &apiv1.HeadEvent{Slot: 15, PreviousDutyDependentRoot: phase0.Root{0xde, 0xad}, CurrentDutyDependentRoot: cur}
-	before := bn.attester
-	s.onHead(ctx, ev)
-	if bn.attester != before+1 {
-		t.Fatalf("a new dependent root caused %d attester duty queries, want 1", bn.attester-before)
+	before := h.bn.attester
+	s.onHead(h.ctx, ev)
+	if h.bn.attester != before+1 {
+		t.Fatalf("a new dependent root caused %d attester duty queries, want 1", h.bn.attester-before)
 	}
-	cancel()
-	<-done
-	mu.Lock()
-	defer mu.Unlock()
 	gotCount := map[Duty]int{}
-	for _, e := range got {
+	for _, e := range h.emitted() {
+		if e.duty.Slot >= 16 { // prepared in slot 15 for slot 16: not in want
+			continue
+		}
 		gotCount[e.duty] += e.n
-		wantAt := timer.SlotStart(e.duty.Slot)
-		if e.duty.Type == DutyAttester {
+		wantAt := h.timer.SlotStart(e.duty.Slot)
+		switch {
+		case e.duty.Type == DutyAttester:
 			wantAt = wantAt.Add(time.Second / 3)
+		case e.duty.Type == DutyPrepareAggregator && e.duty.Slot > 0:
+			wantAt = wantAt.Add(-time.Second / 2)
 		}
 		if !e.at.Equal(wantAt) {
-			t.Errorf("%s emitted at %v, want %v", e.duty, e.at.Sub(genesis), wantAt.Sub(genesis))
+			t.Errorf("%s emitted at %v, want %v", e.duty, e.at.Sub(h.genesis), wantAt.Sub(h.genesis))
 		}
 	}
 	if len(want) == 0 {
@@ -188,4 +243,73 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 			t.Errorf("%s emitted but not scheduled by the beacon node", d)
 		}
 	}
+}
+
+// TestSchedulerAttestsOnHeadEvent: with the event stream, an attestation is emitted as soon as its slot's
+// head event arrives, at slot start here (the simulator's own proposer's block), not at 1/3 of the slot;
+// without a head event it attests at 1/3 (TestSchedulerEmitsSimulatorDutiesOnTime).
+func TestSchedulerAttestsOnHeadEvent(t *testing.T) {
+	h := newSchedHarness(t, true, DutyAttester)
+	want := map[Duty]int{}
+	h.expected(t, 0, want)
+	h.expected(t, 1, want)
+	// The first slots' head events may precede the subscription (go-eth2-client connects the stream after
+	// a second): go on once one has arrived.
+	time.Sleep(1500 * time.Millisecond)
+	slot := phase0.Slot(1)
+	deadline := time.Now().Add(10 * time.Second)
+	for ; !h.sawAnyHead(); slot++ {
+		if time.Now().After(deadline) || slot >= 8 {
+			t.Fatal("no head event reached the scheduler")
+		}
+		h.clock.Set(h.timer.SlotStart(slot))
+		if err := h.sim.AdvanceTo(slot); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	attested := 0
+	for ; slot < 16; slot++ {
+		h.clock.Set(h.timer.SlotStart(slot))
+		if err := h.sim.AdvanceTo(slot); err != nil {
+			t.Fatal(err)
+		}
+		// Our validators' blocks are not proposed here, so their slots have no head.
+		ours := want[Duty{Slot: slot, Type: DutyProposer}] > 0
+		if n := want[Duty{Slot: slot, Type: DutyAttester}]; n > 0 && !ours {
+			// The clock stays at slot start: only the head event can release the duty.
+			h.waitEmitted(t, Duty{Slot: slot, Type: DutyAttester}, h.timer.SlotStart(slot))
+			attested++
+		}
+		waitBlocked(t, h.clock)
+		h.clock.Set(h.timer.SlotStart(slot).Add(2 * time.Second / 3))
+		waitBlocked(t, h.clock)
+	}
+	if attested == 0 {
+		t.Fatal("no attester duty in slots 2..15: pick another seed")
+	}
+}
+
+func (h *schedHarness) sawAnyHead() bool {
+	h.s.mu.Lock()
+	defer h.s.mu.Unlock()
+	return h.s.latestHead > 0
+}
+
+// waitEmitted waits (real time) until duty is emitted and checks it was at the fake time at.
+func (h *schedHarness) waitEmitted(t *testing.T, duty Duty, at time.Time) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, e := range h.emitted() {
+			if e.duty == duty {
+				if !e.at.Equal(at) {
+					t.Fatalf("%s emitted at %v, want %v", duty, e.at.Sub(h.genesis), at.Sub(h.genesis))
+				}
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("%s never emitted", duty)
 }
