@@ -170,6 +170,7 @@ func New(ctx context.Context, cfg Config) (*Pipeline, error) {
 	p.tracker = newTracker(p.timer, cfg.Clock, cfg.Outcomes, cfg.Retention, cfg.Logger.Named("tracker"), m)
 	p.scheduler = newScheduler(cfg.Beacon, p.timer, cfg.Clock, keys.pubkeys, types,
 		syncCommittee{size: syncSize, periodEpochs: syncPeriod}, p.run, cfg.Logger.Named("scheduler"))
+	p.tracker.onDone = p.scheduler.finished
 	p.scheduler.onEpoch = func(ctx context.Context, indices map[PubKey]phase0.ValidatorIndex) {
 		if err := prepareProposers(ctx, cfg.Beacon, indices, keys.feeRecipients); err != nil {
 			p.log.Warn("proposer preparation", zap.Error(err))

@@ -25,18 +25,25 @@ type trigger struct {
 	// attestations and sync committee messages vote for the head, so once the slot's block is imported
 	// there is nothing to wait for (Prysm's "block or 1/3 of the slot", whichever comes first).
 	onHead bool
-	// ahead emits the next slot's duty in this slot: the selection proofs, which sign only a slot and
-	// a subcommittee, are done half a slot before their slot so that the slot's start (proposal) and
-	// its head block (attestations, sync messages) have the CPU to themselves.
+	// ahead emits the next slot's duty in this slot: the RANDAO reveal and the selection proofs, which
+	// sign only an epoch or a slot (and a subcommittee), are done half a slot before their slot so that
+	// the slot's start (proposal) and its head block (attestations, sync messages) have the CPU to
+	// themselves. A duty not emitted ahead (first slot, skipped slots, next epoch's duties not known yet)
+	// is emitted at its slot's start.
 	ahead bool
+	// after holds the duty back, until num/den at the latest, while this slot's duty of type after is
+	// still running on this node: sync committee messages wait for the attestations, which have the
+	// earlier deadline (1/3 of the slot), so their signatures, partial-signature checks and recoveries
+	// do not share the CPU with the attestations' (DutyUnknown: no wait).
+	after DutyType
 }
 
 // triggers in slot order.
 var triggers = []trigger{
-	{typ: DutyRandao, num: 0, den: 1},
 	{typ: DutyProposer, num: 0, den: 1},
 	{typ: DutyAttester, num: 1, den: 3, onHead: true},
-	{typ: DutySyncMessage, num: 1, den: 3, onHead: true},
+	{typ: DutySyncMessage, num: 1, den: 3, onHead: true, after: DutyAttester},
+	{typ: DutyRandao, num: 1, den: 2, ahead: true},
 	{typ: DutyPrepareAggregator, num: 1, den: 2, ahead: true},
 	{typ: DutyPrepareSyncContribution, num: 1, den: 2, ahead: true},
 	{typ: DutyBuilderRegistration, num: 1, den: 2},
@@ -74,6 +81,8 @@ type scheduler struct {
 	heads map[phase0.Slot]chan struct{}
 	// latestHead is the highest slot of a head event seen.
 	latestHead phase0.Slot
+	// emitted has a channel per duty emitted, closed when the duty is done (finished).
+	emitted map[Duty]chan struct{}
 }
 
 // syncCommittee is the shape of the chain's sync committee.
@@ -96,7 +105,7 @@ func newScheduler(bn beacon.Client, timer SlotTimer, clock Clock, pubkeys []PubK
 ) *scheduler {
 	return &scheduler{bn: bn, timer: timer, clock: clock, pubkeys: pubkeys, types: types, sync: sync, run: run,
 		log: log, indices: make(map[phase0.ValidatorIndex]PubKey), epochs: make(map[phase0.Epoch]*epochDuties),
-		heads: make(map[phase0.Slot]chan struct{})}
+		heads: make(map[phase0.Slot]chan struct{}), emitted: make(map[Duty]chan struct{})}
 }
 
 func (s *scheduler) Subscribe(fn func(context.Context, Duty, DefinitionSet)) {
@@ -112,26 +121,23 @@ func (s *scheduler) Run(ctx context.Context) error {
 		s.log.Warn("subscribe to head events: reorgs are noticed only at epoch boundaries", zap.Error(err))
 	}
 	slot := s.timer.SlotAt(s.clock.Now())
-	first := true
 	for {
 		if err := sleepUntil(ctx, s.clock, s.timer.SlotStart(slot)); err != nil {
 			return nil
 		}
-		s.slot(ctx, slot, first)
-		first = false
+		s.slot(ctx, slot)
 		slot++
 		if now := s.timer.SlotAt(s.clock.Now()); now > slot {
 			s.log.Warn("scheduler fell behind, skipping slots", zap.Uint64("from_slot", uint64(slot)),
 				zap.Uint64("to_slot", uint64(now)))
 			slot = now
-			first = true // the skipped slot did not emit this slot's ahead duties
 		}
 	}
 }
 
-// slot prepares the duties of slot's epoch (and the next) and emits slot's duties at their trigger times;
-// first says no earlier slot emitted this slot's ahead duties, which are then emitted at its start.
-func (s *scheduler) slot(ctx context.Context, slot phase0.Slot, first bool) {
+// slot prepares the duties of slot's epoch (and the next) and emits slot's duties at their trigger times,
+// first those ahead duties of slot that no earlier slot emitted.
+func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 	epoch := s.timer.Epoch(slot)
 	if err := s.resolveIndices(ctx); err != nil {
 		s.log.Warn("resolve validator indices", zap.Error(err))
@@ -159,11 +165,9 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot, first bool) {
 	if s.onEpoch != nil && !s.seenEpoch(epoch) {
 		s.onEpoch(ctx, s.knownIndices())
 	}
-	if first {
-		for _, tr := range triggers {
-			if tr.ahead && s.types[tr.typ] {
-				s.emitDefined(Duty{Slot: slot, Type: tr.typ})
-			}
+	for _, tr := range triggers {
+		if d := (Duty{Slot: slot, Type: tr.typ}); tr.ahead && s.types[tr.typ] && !s.wasEmitted(d) {
+			s.emitDefined(d)
 		}
 	}
 	start := s.timer.SlotStart(slot)
@@ -178,6 +182,11 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot, first bool) {
 		}
 		if err := sleepUntilOr(ctx, s.clock, at, head); err != nil {
 			return
+		}
+		if tr.after != DutyUnknown {
+			if err := sleepUntilOr(ctx, s.clock, at, s.doneOf(Duty{Slot: slot, Type: tr.after})); err != nil {
+				return
+			}
 		}
 		duty := Duty{Slot: slot, Type: tr.typ}
 		if tr.ahead {
@@ -235,9 +244,45 @@ func (s *scheduler) sawHead(slot phase0.Slot) {
 	}
 }
 
+// wasEmitted reports whether duty was emitted.
+func (s *scheduler) wasEmitted(duty Duty) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.emitted[duty]
+	return ok
+}
+
+// doneOf returns a channel closed once duty is done; it is closed already if duty was not emitted.
+func (s *scheduler) doneOf(duty Duty) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.emitted[duty]; ok {
+		return ch
+	}
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}
+
+// finished records that duty is done (every validator's outcome known, or the duty dropped).
+func (s *scheduler) finished(duty Duty) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ch, ok := s.emitted[duty]; ok {
+		select {
+		case <-ch:
+		default:
+			close(ch)
+		}
+	}
+}
+
 func (s *scheduler) emit(duty Duty, defs DefinitionSet) {
 	s.mu.Lock()
 	subs := append([]func(context.Context, Duty, DefinitionSet){}, s.subs...)
+	if _, ok := s.emitted[duty]; !ok {
+		s.emitted[duty] = make(chan struct{})
+	}
 	s.mu.Unlock()
 	for _, fn := range subs {
 		s.run(duty, func(ctx context.Context) { fn(ctx, duty, defs) })
@@ -508,6 +553,11 @@ func (s *scheduler) prune(current phase0.Epoch) {
 	for e := range s.epochs {
 		if e+1 < current {
 			delete(s.epochs, e)
+		}
+	}
+	for d := range s.emitted {
+		if e := s.timer.Epoch(d.Slot); e+1 < current {
+			delete(s.emitted, d)
 		}
 	}
 }

@@ -180,9 +180,10 @@ func (h *schedHarness) expected(t *testing.T, epoch phase0.Epoch, want map[Duty]
 
 // TestSchedulerEmitsSimulatorDutiesOnTime drives the simulator and the scheduler with one fake clock for
 // two epochs, the beacon node without an event stream: the scheduler emits exactly the simulator's duties
-// of our validators, attestations at 1/3 of their slot, RANDAO and proposal at slot start, and the
-// aggregation selection proofs half a slot before their slot (at its start for the first slot, which no
-// earlier slot prepared); a head event with a new dependent root makes it re-fetch.
+// of our validators, attestations at 1/3 of their slot, proposals at slot start, the aggregation selection
+// proofs and RANDAO reveals half a slot before their slot (at its start for the first slot, which no
+// earlier slot prepared, and for RANDAO at an epoch's first slot, whose proposers the previous slot did
+// not know); a head event with a new dependent root makes it re-fetch.
 func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 	h := newSchedHarness(t, false, DutyAttester, DutyRandao, DutyProposer, DutyPrepareAggregator)
 	want := map[Duty]int{}
@@ -225,6 +226,8 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 			wantAt = wantAt.Add(time.Second / 3)
 		case e.duty.Type == DutyPrepareAggregator && e.duty.Slot > 0:
 			wantAt = wantAt.Add(-time.Second / 2)
+		case e.duty.Type == DutyRandao && e.duty.Slot%8 != 0:
+			wantAt = wantAt.Add(-time.Second / 2)
 		}
 		if !e.at.Equal(wantAt) {
 			t.Errorf("%s emitted at %v, want %v", e.duty, e.at.Sub(h.genesis), wantAt.Sub(h.genesis))
@@ -247,9 +250,11 @@ func TestSchedulerEmitsSimulatorDutiesOnTime(t *testing.T) {
 
 // TestSchedulerAttestsOnHeadEvent: with the event stream, an attestation is emitted as soon as its slot's
 // head event arrives, at slot start here (the simulator's own proposer's block), not at 1/3 of the slot;
-// without a head event it attests at 1/3 (TestSchedulerEmitsSimulatorDutiesOnTime).
+// without a head event it attests at 1/3 (TestSchedulerEmitsSimulatorDutiesOnTime). Sync committee
+// messages also go on the head event, but not while the slot's attestations are still running: then they
+// go when those finish or at 1/3, whichever is first.
 func TestSchedulerAttestsOnHeadEvent(t *testing.T) {
-	h := newSchedHarness(t, true, DutyAttester)
+	h := newSchedHarness(t, true, DutyAttester, DutySyncMessage)
 	want := map[Duty]int{}
 	h.expected(t, 0, want)
 	h.expected(t, 1, want)
@@ -276,10 +281,25 @@ func TestSchedulerAttestsOnHeadEvent(t *testing.T) {
 		}
 		// Our validators' blocks are not proposed here, so their slots have no head.
 		ours := want[Duty{Slot: slot, Type: DutyProposer}] > 0
-		if n := want[Duty{Slot: slot, Type: DutyAttester}]; n > 0 && !ours {
+		start, att, msg := h.timer.SlotStart(slot), Duty{Slot: slot, Type: DutyAttester}, Duty{Slot: slot, Type: DutySyncMessage}
+		switch n := want[att]; {
+		case n > 0 && !ours:
 			// The clock stays at slot start: only the head event can release the duty.
-			h.waitEmitted(t, Duty{Slot: slot, Type: DutyAttester}, h.timer.SlotStart(slot))
+			h.waitEmitted(t, att, start)
 			attested++
+			waitBlocked(t, h.clock)
+			if h.wasEmitted(msg) {
+				t.Fatalf("%s emitted while the slot's attestations were running", msg)
+			}
+			if slot%2 == 0 {
+				h.s.finished(att)
+				h.waitEmitted(t, msg, start)
+			} else {
+				h.clock.Set(start.Add(time.Second / 3))
+				h.waitEmitted(t, msg, start.Add(time.Second/3))
+			}
+		case !ours:
+			h.waitEmitted(t, msg, start) // no attestation to wait for
 		}
 		waitBlocked(t, h.clock)
 		h.clock.Set(h.timer.SlotStart(slot).Add(2 * time.Second / 3))
@@ -288,6 +308,15 @@ func TestSchedulerAttestsOnHeadEvent(t *testing.T) {
 	if attested == 0 {
 		t.Fatal("no attester duty in slots 2..15: pick another seed")
 	}
+}
+
+func (h *schedHarness) wasEmitted(duty Duty) bool {
+	for _, e := range h.emitted() {
+		if e.duty == duty {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *schedHarness) sawAnyHead() bool {

@@ -54,6 +54,10 @@ type tracker struct {
 	metrics *pipelineMetrics
 	keep    phase0.Slot // retention in slots
 
+	// onDone, if set, is called (without the tracker's lock) once every validator of a duty has its
+	// outcome, or the duty was dropped: the scheduler holds back work that must not compete with it.
+	onDone func(Duty)
+
 	mu     sync.Mutex
 	active map[Duty]*tracked
 	totals map[PubKey]map[string]uint64
@@ -94,12 +98,20 @@ func (t *tracker) Start(duty Duty, defs DefinitionSet, deadline time.Time) {
 }
 
 func (t *tracker) Stage(duty Duty, stage Stage, keys []Key, err error) {
+	if t.stage(duty, stage, keys, err) && t.onDone != nil {
+		t.onDone(duty)
+	}
+}
+
+// stage records a stage's result; it reports whether this made the duty complete (every validator's
+// outcome final).
+func (t *tracker) stage(duty Duty, stage Stage, keys []Key, err error) bool {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tr, ok := t.active[duty]
 	if !ok {
-		return
+		return false
 	}
 	if err == nil && !tr.ok[stage] {
 		t.metrics.stageLatency.WithLabelValues(duty.Type.String(), string(stage)).
@@ -113,7 +125,7 @@ func (t *tracker) Stage(duty Duty, stage Stage, keys []Key, err error) {
 		} else {
 			tr.ok[stage] = true
 		}
-		return
+		return false
 	}
 	var done []Key
 	for _, k := range keys {
@@ -131,21 +143,35 @@ func (t *tracker) Stage(duty Duty, stage Stage, keys []Key, err error) {
 			vs.broadcastErr = err
 		}
 	}
-	if len(done) > 0 {
-		t.finalize(duty, tr, done, now)
+	if len(done) == 0 {
+		return false
 	}
+	t.finalize(duty, tr, done, now)
+	for _, vs := range tr.perVal {
+		if !vs.final {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *tracker) Narrow(duty Duty, defs DefinitionSet) {
+	if t.narrow(duty, defs) && t.onDone != nil {
+		t.onDone(duty)
+	}
+}
+
+// narrow keeps only defs' validators of duty; it reports whether that dropped the duty (none left).
+func (t *tracker) narrow(duty Duty, defs DefinitionSet) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tr, ok := t.active[duty]
 	if !ok {
-		return
+		return false
 	}
 	if len(defs) == 0 {
 		delete(t.active, duty)
-		return
+		return true
 	}
 	for k := range tr.perVal {
 		if _, keep := defs[k]; !keep {
@@ -153,6 +179,7 @@ func (t *tracker) Narrow(duty Duty, defs DefinitionSet) {
 		}
 	}
 	tr.defs = defs
+	return false
 }
 
 func (t *tracker) InvalidPartial(duty Duty, operator int, _ Key, reason string) {
@@ -165,9 +192,19 @@ func (t *tracker) InvalidPartial(duty Duty, operator int, _ Key, reason string) 
 
 // expire finalizes every duty whose deadline passed. The pipeline calls it a few times per slot.
 func (t *tracker) expire() {
+	for _, d := range t.expired() {
+		if t.onDone != nil {
+			t.onDone(d)
+		}
+	}
+}
+
+// expired finalizes and forgets every duty whose deadline passed and returns them.
+func (t *tracker) expired() []Duty {
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	var gone []Duty
 	for duty, tr := range t.active {
 		if now.Before(tr.deadline) {
 			continue
@@ -180,12 +217,14 @@ func (t *tracker) expire() {
 		}
 		t.finalize(duty, tr, rest, now)
 		delete(t.active, duty)
+		gone = append(gone, duty)
 	}
 	if cutoff := t.timer.SlotAt(now); cutoff > t.keep {
 		if err := t.store.Prune(uint64(cutoff - t.keep)); err != nil {
 			t.log.Warn("prune duty outcomes", zap.Error(err))
 		}
 	}
+	return gone
 }
 
 // finalize records the outcome of keys (called with t.mu held).
