@@ -75,7 +75,7 @@ func TestTargets(t *testing.T) {
 	att := duties.DutyAttester.String()
 	result := func(validators int, p99 int64, late int, correct uint64) *Result {
 		return &Result{Validators: validators,
-			AllDuties:          []DutyStats{{Type: att, Succeeded: 4000, Late: late, P99Millis: p99, TriggerMillis: 4000}},
+			AllDuties:          []DutyStats{{Type: att, Succeeded: 4000, Late: late, P99Millis: p99}},
 			Simulator:          []SimDuty{{Type: "attestation", Counters: beaconsim.Counters{Expected: 1000, Correct: correct}}},
 			AttestationsOnTime: 100 * float64(correct) / 1000}
 	}
@@ -84,10 +84,10 @@ func TestTargets(t *testing.T) {
 		r    *Result
 		want []bool
 	}{
-		{"1,000 fast and complete: met after the trigger only", result(1000, 4300, 0, 1000), []bool{false, true}},
-		{"1,000 slow", result(1000, 4600, 0, 1000), []bool{false, false}},
-		{"1,000 one late at a node", result(1000, 4300, 1, 1000), []bool{false, false}},
-		{"1,000 one missed at the simulator", result(1000, 4300, 0, 999), []bool{false, false}},
+		{"1,000 fast and complete", result(1000, 499, 0, 1000), []bool{true}},
+		{"1,000 slow", result(1000, 500, 0, 1000), []bool{false}},
+		{"1,000 one late at a node", result(1000, 300, 1, 1000), []bool{false}},
+		{"1,000 one missed at the simulator", result(1000, 300, 0, 999), []bool{false}},
 		{"10,000 at 99%", result(10000, 9000, 50, 990), []bool{true}},
 		{"10,000 at 98.9%", result(10000, 9000, 50, 989), []bool{false}},
 		{"other sizes have no target", result(100, 4300, 0, 1000), nil},
@@ -126,7 +126,7 @@ func TestFormatPrintsEveryTable(t *testing.T) {
 func result1000() *Result {
 	r := &Result{Validators: 1000, Nodes: 4, Preset: "mainnet", SlotSeconds: 12, FirstSlot: 4, LastSlot: 35,
 		Processes:          []ProcResult{{Name: "node0", PID: 1, CPUSeconds: 10, CPUPercent: 2.6, RSSMiB: 100, PeakMiB: 120}},
-		NodeDuties:         []NodeDuties{{Node: "node0", Duties: []DutyStats{{Type: "attester", Succeeded: 1000, P99Millis: 4321, TriggerMillis: 4000}}}},
+		NodeDuties:         []NodeDuties{{Node: "node0", Duties: []DutyStats{{Type: "attester", Succeeded: 1000, P99Millis: 4321}}}},
 		Simulator:          []SimDuty{{Type: "attestation", Counters: beaconsim.Counters{Expected: 1000, Correct: 1000}, OnTimePercent: 100}},
 		AttestationsOnTime: 100}
 	r.AllDuties = r.NodeDuties[0].Duties

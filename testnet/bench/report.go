@@ -48,7 +48,7 @@ func formatOne(w *tabwriter.Writer, r *Result) {
 			p.RSSMiB, p.WindowPeakMiB, p.PeakMiB)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "latency: slot start → broadcast; \"after trigger\" subtracts the time the duty waits for its moment in the slot (1/3 for attester and sync_message, 2/3 for aggregator and sync_contribution)")
+	fmt.Fprintln(w, "latency: slot start → broadcast (negative: done ahead, before its slot); \"after trigger\" subtracts the duty's fixed start in the slot (2/3 for aggregator and sync_contribution, -1/2 for randao and the selection proofs); attester and sync_message go on the slot's head event (1/3 at the latest), so their latency includes the wait for the block")
 	fmt.Fprintln(w, "node\tduty\tsucceeded\tfailed\tlate\tp50 ms\tp99 ms\tmax ms\ttrigger ms\tp50 after trigger\tp99 after trigger\t")
 	rows := append(slices.Clone(r.NodeDuties), NodeDuties{Node: "all nodes", Duties: r.AllDuties})
 	for _, nd := range rows {

@@ -23,16 +23,18 @@ func Percentile(sorted []int64, p float64) int64 {
 	return sorted[min(max(rank, 1), len(sorted))-1]
 }
 
-// TriggerOffset is when in its slot the scheduler starts a duty of type duty (as duties/scheduler.go's
-// triggers): attestations and sync committee messages at 1/3 of the slot, aggregates and contributions at
-// 2/3, everything else at the slot start. Latency from slot start to broadcast includes this wait;
-// latency minus the offset is the pipeline's own time.
+// TriggerOffset is the fixed moment in its slot at which the scheduler starts a duty of type duty (as
+// duties/scheduler.go's triggers): aggregates and contributions at 2/3 of the slot; the duties done half a
+// slot ahead (RANDAO reveals and selection proofs) at -1/2; everything else at the slot start.
+// Attestations and sync committee messages have no fixed moment: they go on the slot's head event (1/3
+// at the latest), so their latency includes the wait for the block. Latency minus the offset is the
+// pipeline's own time.
 func TriggerOffset(duty string, slot time.Duration) time.Duration {
 	switch duty {
-	case duties.DutyAttester.String(), duties.DutySyncMessage.String():
-		return slot / 3
 	case duties.DutyAggregator.String(), duties.DutySyncContribution.String():
 		return 2 * slot / 3
+	case duties.DutyRandao.String(), duties.DutyPrepareAggregator.String(), duties.DutyPrepareSyncContribution.String():
+		return -slot / 2
 	default:
 		return 0
 	}

@@ -42,7 +42,7 @@ func TestPercentileIsNearestRank(t *testing.T) {
 
 func TestSummarizeGroupsByTypeInPipelineOrder(t *testing.T) {
 	att, sync := duties.DutyAttester.String(), duties.DutySyncMessage.String()
-	prop := duties.DutyProposer.String()
+	prop, prep := duties.DutyProposer.String(), duties.DutyPrepareAggregator.String()
 	var outs []duties.Outcome
 	for i := range 100 { // 4000..4099 ms, shuffled order
 		outs = append(outs, duties.Outcome{Duty: att, Status: duties.StatusSucceeded, LatencyMillis: int64(4000 + (i*37)%100)})
@@ -52,18 +52,20 @@ func TestSummarizeGroupsByTypeInPipelineOrder(t *testing.T) {
 		duties.Outcome{Duty: att, Status: duties.StatusLate, Stage: duties.StageAggregator, Reason: "too few partial signatures"},
 		duties.Outcome{Duty: sync, Status: duties.StatusFailed, Stage: duties.StageFetcher, Reason: "beacon node error: x"},
 		duties.Outcome{Duty: prop, Status: duties.StatusSucceeded, LatencyMillis: 300},
+		duties.Outcome{Duty: prep, Status: duties.StatusSucceeded, LatencyMillis: -5800}, // done ahead
 		duties.Outcome{Duty: "future_duty", Status: duties.StatusSucceeded, LatencyMillis: 1},
 	)
 	got := Summarize(outs, 12*time.Second)
 	want := []DutyStats{
-		{Type: att, Succeeded: 100, Late: 2, P50Millis: 4049, P99Millis: 4098, MaxMillis: 4099, TriggerMillis: 4000,
+		{Type: att, Succeeded: 100, Late: 2, P50Millis: 4049, P99Millis: 4098, MaxMillis: 4099,
 			Reasons: map[string]int{"aggregator: too few partial signatures": 2}},
 		{Type: prop, Succeeded: 1, P50Millis: 300, P99Millis: 300, MaxMillis: 300},
-		{Type: sync, Failed: 1, TriggerMillis: 4000, Reasons: map[string]int{"fetcher: beacon node error: x": 1}},
+		{Type: prep, Succeeded: 1, P50Millis: -5800, P99Millis: -5800, MaxMillis: -5800, TriggerMillis: -6000},
+		{Type: sync, Failed: 1, Reasons: map[string]int{"fetcher: beacon node error: x": 1}},
 		{Type: "future_duty", Succeeded: 1, P50Millis: 1, P99Millis: 1, MaxMillis: 1},
 	}
 	// Pipeline order (the DutyType values), unknown names last.
-	known := want[:3]
+	known := want[:4]
 	sort.Slice(known, func(i, j int) bool {
 		a, _ := duties.ParseDutyType(known[i].Type)
 		b, _ := duties.ParseDutyType(known[j].Type)
@@ -83,12 +85,15 @@ func TestTriggerOffsetFollowsTheScheduler(t *testing.T) {
 		duty duties.DutyType
 		want time.Duration
 	}{
-		{duties.DutyAttester, 4 * time.Second},
-		{duties.DutySyncMessage, 4 * time.Second},
+		{duties.DutyAttester, 0},
+		{duties.DutySyncMessage, 0},
 		{duties.DutyAggregator, 8 * time.Second},
 		{duties.DutySyncContribution, 8 * time.Second},
 		{duties.DutyProposer, 0},
-		{duties.DutyRandao, 0},
+		{duties.DutyRandao, -6 * time.Second},
+		{duties.DutyPrepareAggregator, -6 * time.Second},
+		{duties.DutyPrepareSyncContribution, -6 * time.Second},
+		{duties.DutyBuilderRegistration, 0},
 	}
 	for _, tt := range tests {
 		if got := TriggerOffset(tt.duty.String(), slot); got != tt.want {
