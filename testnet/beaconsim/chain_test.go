@@ -107,3 +107,77 @@ func TestChainCrossesTheFuluForkAndFinalizes(t *testing.T) {
 		t.Errorf("finalized epoch %d across the fork, want >= 3", st.FinalizedEpoch)
 	}
 }
+
+// TestOwnDutiesAtOneThirdOfTheSlot: OwnDuties signs the own validators' attestations and sync committee
+// messages of a started slot once (a repeat, and the next slot's start, add nothing); a slot not started
+// yet is left alone; driven this way the chain still justifies and finalizes.
+func TestOwnDutiesAtOneThirdOfTheSlot(t *testing.T) {
+	sim, clock := newOwnSim(t, 64, "minimal")
+	poolSizes := func(slot phase0.Slot) (atts, syncs int) {
+		sim.mu.Lock()
+		defer sim.mu.Unlock()
+		for _, e := range sim.pools.atts {
+			if e.data.Slot == slot {
+				for _, c := range e.sigs {
+					atts += len(c)
+				}
+			}
+		}
+		for k, m := range sim.pools.sync {
+			if k.slot == slot {
+				syncs += len(m)
+			}
+		}
+		return atts, syncs
+	}
+	spe := phase0.Slot(sim.chain.preset.SlotsPerEpoch)
+	end := 4 * spe
+	for slot := phase0.Slot(1); slot <= end; slot++ {
+		clock.Set(testGenesis.Add(time.Duration(slot) * time.Second))
+		if err := sim.AdvanceTo(slot); err != nil {
+			t.Fatal(err)
+		}
+		if err := sim.OwnDuties(slot + 1); err != nil { // not started: nothing
+			t.Fatal(err)
+		}
+		if a, s := poolSizes(slot + 1); a+s != 0 {
+			t.Fatalf("slot %d: OwnDuties before the slot started signed %d attestations, %d sync messages", slot+1, a, s)
+		}
+		if a, s := poolSizes(slot); a+s != 0 {
+			t.Fatalf("slot %d: %d attestations, %d sync messages before OwnDuties", slot, a, s)
+		}
+		clock.Set(clock.Now().Add(time.Second / 3))
+		for range 2 {
+			if err := sim.OwnDuties(slot); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, s := poolSizes(slot)
+		sim.mu.Lock()
+		wantAtts := 0
+		for _, c := range mustDuties(t, sim, slot).committees[uint64(slot)%uint64(spe)] {
+			wantAtts += len(c)
+		}
+		next := sim.ownNext
+		sim.mu.Unlock()
+		if a != wantAtts || s == 0 {
+			t.Fatalf("slot %d: %d own attestations (want %d, every validator is the simulator's) and %d sync messages", slot, a, wantAtts, s)
+		}
+		if next != slot+1 {
+			t.Fatalf("slot %d: own duties done up to %d, want %d", slot, next, slot+1)
+		}
+	}
+	st := sim.Stats()
+	if st.JustifiedEpoch != 3 || st.FinalizedEpoch != 2 {
+		t.Errorf("justified %d, finalized %d; want 3 and 2", st.JustifiedEpoch, st.FinalizedEpoch)
+	}
+}
+
+func mustDuties(t *testing.T, sim *Simulator, slot phase0.Slot) *epochDuties {
+	t.Helper()
+	d, err := sim.chain.duties(sim.chain.epochOf(slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

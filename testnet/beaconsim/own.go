@@ -5,64 +5,155 @@ import (
 
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 
+	"github.com/stingerdvt/stinger/eth2/bls"
 	"github.com/stingerdvt/stinger/eth2/signing"
 )
 
-// ownAttest makes the simulator's own validators of slot's committees attest (honestly) into the pool.
-func (s *Simulator) ownAttest(slot phase0.Slot) error {
+// ownBatch is the simulator's own validators' attestations and sync committee messages of one slot:
+// collected under the simulator's lock, signed without it, then put into the pools under it again.
+type ownBatch struct {
+	slot phase0.Slot
+	atts []ownAttestation
+	sync []ownSyncMessage
+}
+
+type ownAttestation struct {
+	validator   phase0.ValidatorIndex
+	data        *phase0.AttestationData
+	dataRoot    phase0.Root
+	signingRoot phase0.Root
+	committee   phase0.CommitteeIndex
+	position    uint64
+	sig         *bls.Signature
+}
+
+type ownSyncMessage struct {
+	validator   phase0.ValidatorIndex
+	root        phase0.Root // the head block root signed
+	signingRoot phase0.Root
+	sig         *bls.Signature
+}
+
+// ownWork collects what the simulator's own validators sign for slot: their attestations (honest, for
+// the head at slot) and their sync committee messages (the head root of slot). Called with s.mu held.
+func (s *Simulator) ownWork(slot phase0.Slot) (*ownBatch, error) {
 	c := s.chain
+	b := &ownBatch{slot: slot}
 	d, err := c.duties(c.epochOf(slot))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := c.attestationData(slot)
 	dataRoot, err := data.HashTreeRoot()
 	if err != nil {
-		return fmt.Errorf("hash attestation data: %w", err)
+		return nil, fmt.Errorf("hash attestation data: %w", err)
 	}
-	signingRoot, err := c.network.SigningRoot(data, signing.DomainBeaconAttester, data.Target.Epoch)
+	attRoot, err := c.network.SigningRoot(data, signing.DomainBeaconAttester, data.Target.Epoch)
 	if err != nil {
-		return fmt.Errorf("attestation signing root: %w", err)
+		return nil, fmt.Errorf("attestation signing root: %w", err)
 	}
 	for ci, committee := range d.committees[uint64(slot)%c.preset.SlotsPerEpoch] {
 		for pos, vi := range committee {
-			if !c.validators[vi].own {
-				continue
+			if c.validators[vi].own {
+				b.atts = append(b.atts, ownAttestation{validator: vi, data: data, dataRoot: dataRoot,
+					signingRoot: attRoot, committee: phase0.CommitteeIndex(ci), position: uint64(pos)})
 			}
-			sig, err := s.keys.sign(vi, signingRoot)
-			if err != nil {
-				return err
-			}
-			s.pools.addAttestation(dataRoot, data, phase0.CommitteeIndex(ci), uint64(pos), sig)
 		}
+	}
+	sc, err := c.syncCommittee(c.syncPeriod(c.epochOf(slot + 1)))
+	if err != nil {
+		return nil, err
+	}
+	root := c.blockAtOrBefore(slot).root
+	syncRoot, err := c.network.SigningRoot(sszRoot(root), signing.DomainSyncCommittee, c.epochOf(slot))
+	if err != nil {
+		return nil, fmt.Errorf("sync committee signing root: %w", err)
+	}
+	done := make(map[phase0.ValidatorIndex]bool)
+	for _, vi := range sc {
+		if c.validators[vi].own && !done[vi] {
+			done[vi] = true
+			b.sync = append(b.sync, ownSyncMessage{validator: vi, root: root, signingRoot: syncRoot})
+		}
+	}
+	return b, nil
+}
+
+// sign signs every message of b with the keyring (which never changes: no lock needed).
+func (b *ownBatch) sign(k *keyring) error {
+	for i := range b.atts {
+		a := &b.atts[i]
+		sig, err := k.sign(a.validator, a.signingRoot)
+		if err != nil {
+			return err
+		}
+		a.sig = sig
+	}
+	for i := range b.sync {
+		m := &b.sync[i]
+		sig, err := k.sign(m.validator, m.signingRoot)
+		if err != nil {
+			return err
+		}
+		m.sig = sig
 	}
 	return nil
 }
 
-// ownSyncMessages makes the simulator's own sync committee members sign the head root of slot.
-func (s *Simulator) ownSyncMessages(slot phase0.Slot) error {
-	c := s.chain
-	sc, err := c.syncCommittee(c.syncPeriod(c.epochOf(slot + 1)))
-	if err != nil {
-		return err
+// apply puts b's signed messages into the pools. Called with s.mu held.
+func (s *Simulator) applyOwn(b *ownBatch) {
+	for _, a := range b.atts {
+		s.pools.addAttestation(a.dataRoot, a.data, a.committee, a.position, a.sig)
 	}
-	root := c.blockAtOrBefore(slot).root
-	signingRoot, err := c.network.SigningRoot(sszRoot(root), signing.DomainSyncCommittee, c.epochOf(slot))
-	if err != nil {
-		return fmt.Errorf("sync committee signing root: %w", err)
+	for _, m := range b.sync {
+		s.pools.addSync(b.slot, m.root, m.validator, m.sig)
 	}
-	done := make(map[phase0.ValidatorIndex]bool)
-	for _, vi := range sc {
-		if !c.validators[vi].own || done[vi] {
-			continue
-		}
-		done[vi] = true
-		sig, err := s.keys.sign(vi, signingRoot)
+}
+
+// ownDutiesLocked performs the own validators' duties of every slot before end not done yet (at the
+// start of end at the latest, when OwnDuties did not run at 1/3 of the slot). Called with s.mu held.
+func (s *Simulator) ownDutiesLocked(end phase0.Slot) error {
+	for ; s.ownNext < end; s.ownNext++ {
+		b, err := s.ownWork(s.ownNext)
 		if err != nil {
 			return err
 		}
-		s.pools.addSync(slot, root, vi, sig)
+		if err := b.sign(s.keys); err != nil {
+			return err
+		}
+		s.applyOwn(b)
 	}
+	return nil
+}
+
+// OwnDuties makes the simulator's own validators attest and send their sync committee messages for slot,
+// as honest validators do at 1/3 of the slot (Drive calls it then); a slot not started yet, or done
+// already, is left alone. It signs without holding the simulator's lock, so the beacon API keeps
+// answering meanwhile.
+func (s *Simulator) OwnDuties(slot phase0.Slot) error {
+	s.mu.Lock()
+	if slot < s.ownNext || slot > s.chain.processedSlot {
+		s.mu.Unlock()
+		return nil
+	}
+	if err := s.ownDutiesLocked(slot); err != nil { // earlier slots first (none when driven on time)
+		s.mu.Unlock()
+		return err
+	}
+	b, err := s.ownWork(slot)
+	if err == nil {
+		s.ownNext = slot + 1
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := b.sign(s.keys); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.applyOwn(b)
 	return nil
 }
 

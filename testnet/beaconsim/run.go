@@ -48,21 +48,37 @@ func (s *Simulator) Serve(ctx context.Context, ln net.Listener) error {
 	return g.Wait()
 }
 
-// Drive advances the chain at every slot start until ctx is done.
+// Drive advances the chain at every slot start, and has the simulator's own validators attest and send
+// their sync committee messages at 1/3 of every slot (as honest validators do, not at the next slot's
+// start, where their signing would delay the next block), until ctx is done.
 func (s *Simulator) Drive(ctx context.Context) error {
+	wait := func(t time.Time) bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(max(t.Sub(s.clock.Now()), time.Millisecond)):
+			return true
+		}
+	}
 	for {
 		if err := s.AdvanceTo(s.CurrentSlot()); err != nil {
 			return err
+		}
+		if !s.clock.Now().Before(s.GenesisTime()) {
+			slot := s.CurrentSlot()
+			if third := s.chain.slotTime(slot).Add(s.chain.network.SlotDuration / 3); s.clock.Now().Before(third) && !wait(third) {
+				return nil
+			}
+			if err := s.OwnDuties(slot); err != nil {
+				return err
+			}
 		}
 		next := s.chain.slotTime(s.CurrentSlot() + 1)
 		if now := s.clock.Now(); now.Before(s.GenesisTime()) {
 			next = s.GenesisTime()
 		}
-		wait := max(next.Sub(s.clock.Now()), time.Millisecond)
-		select {
-		case <-ctx.Done():
+		if !wait(next) {
 			return nil
-		case <-time.After(wait):
 		}
 	}
 }

@@ -25,8 +25,10 @@ type Simulator struct {
 	// checks counts signature verifications (atomic: they run outside mu).
 	checks atomic.Uint64
 
-	mu            sync.Mutex
-	chain         *chain
+	mu    sync.Mutex
+	chain *chain
+	// ownNext is the first slot whose own validators' attestations and sync messages are not done.
+	ownNext       phase0.Slot
 	pools         *pools
 	detector      *SlashingDetector
 	score         *scorer
@@ -119,7 +121,7 @@ func (s *Simulator) latestAcceptableSlot() phase0.Slot {
 }
 
 // AdvanceTo processes the start of every slot up to slot: the simulator's own validators attest and send
-// sync committee messages for the previous slot, epoch transitions run (justification, finalization), duties
+// sync committee messages for the previous slot (unless OwnDuties did at its 1/3), epoch transitions run (justification, finalization), duties
 // of scored validators are registered and closed, and the simulator's own proposers propose.
 func (s *Simulator) AdvanceTo(slot phase0.Slot) error {
 	s.mu.Lock()
@@ -136,10 +138,7 @@ func (s *Simulator) AdvanceTo(slot phase0.Slot) error {
 
 func (s *Simulator) processSlot(slot phase0.Slot) error {
 	c := s.chain
-	if err := s.ownAttest(slot - 1); err != nil {
-		return err
-	}
-	if err := s.ownSyncMessages(slot - 1); err != nil {
+	if err := s.ownDutiesLocked(slot); err != nil { // the previous slot's, when OwnDuties did not run
 		return err
 	}
 	s.score.closeBefore(slot)
