@@ -8,7 +8,11 @@
 //
 //	 1. The Scheduler resolves our validators' duties from the beacon node once per epoch (again when the
 //	    event stream reports a new dependent root: a reorg) and emits Duty{Slot, Type} with the validators'
-//	    Definitions at the right moment of the slot (attestations at 1/3).
+//	    Definitions at the right moment of the slot: proposals at its start; attestations as soon as the
+//	    slot's head event arrives (1/3 at the latest), sync committee messages likewise but only once this
+//	    node's attestations of the slot are done; aggregates and contributions at 2/3; RANDAO reveals and
+//	    selection proofs, which sign only an epoch or a slot, half a slot ahead so the slot's critical work
+//	    has the CPU.
 //	 2. The Fetcher gets the unsigned data from the beacon node and encodes it as the consensus value.
 //	 3. Consensus runs one QBFT instance per (slot, duty type) for all our validators together; value
 //	    validation (DutyHandler.Check) refuses malformed data and attestation data that could lead to a
