@@ -2,11 +2,9 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/stingerdvt/stinger/duties"
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
 	"github.com/stingerdvt/stinger/testnet/devnet"
+	"github.com/stingerdvt/stinger/testnet/internal/httpjson"
 )
 
 // Options configures a benchmark run.
@@ -407,28 +406,7 @@ func fetchOutcomes(ctx context.Context, api string, from, to uint64) ([]duties.O
 	return resp.Duties, nil
 }
 
-// getJSON GETs url and decodes a 200 JSON answer into v.
+// getJSON GETs url (30 s at most) and decodes a 2xx JSON answer into v.
 func getJSON(ctx context.Context, url string, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 512<<20))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", url, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s answered %d: %.300s", url, resp.StatusCode, body)
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("decode %s: %w", url, err)
-	}
-	return nil
+	return httpjson.Get(ctx, 30*time.Second, url, v)
 }

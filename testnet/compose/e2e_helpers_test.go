@@ -4,9 +4,7 @@ package compose_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stingerdvt/stinger/testnet/compose"
+	"github.com/stingerdvt/stinger/testnet/internal/httpjson"
 )
 
 // composeCommand returns the Compose CLI: the docker plugin or the standalone v1 binary.
@@ -193,24 +192,7 @@ func waitOK(t *testing.T, url string, timeout time.Duration) {
 	}
 }
 
+// getJSON GETs url (5 s at most) and decodes a 2xx JSON answer into v.
 func getJSON(url string, v any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s: %s", url, resp.Status, b)
-	}
-	return json.Unmarshal(b, v)
+	return httpjson.Get(context.Background(), 5*time.Second, url, v)
 }

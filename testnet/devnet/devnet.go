@@ -2,11 +2,8 @@ package devnet
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/stingerdvt/stinger/cluster"
+	"github.com/stingerdvt/stinger/testnet/internal/httpjson"
 	"github.com/stingerdvt/stinger/testnet/prysm"
 )
 
@@ -426,42 +424,7 @@ func (d *Devnet) Close() {
 	}
 }
 
-// getJSON GETs url and decodes a 2xx JSON answer into v (nil: only the status matters).
+// getJSON GETs url (3 s at most) and decodes a 2xx JSON answer into v (nil: only the status matters).
 func getJSON(ctx context.Context, url string, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", url, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return &httpError{url: url, status: resp.StatusCode, body: strings.TrimSpace(string(body))}
-	}
-	if v == nil {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("decode %s: %w", url, err)
-	}
-	return nil
-}
-
-// httpError is a non-2xx answer.
-type httpError struct {
-	url    string
-	status int
-	body   string
-}
-
-func (e *httpError) Error() string {
-	return fmt.Sprintf("%s answered %d: %.200s", e.url, e.status, e.body)
+	return httpjson.Get(ctx, 3*time.Second, url, v)
 }

@@ -4,35 +4,17 @@ package devnet_test
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/stingerdvt/stinger/testnet/internal/httpjson"
 )
 
+// getJSON GETs url (5 s at most) and decodes a 2xx JSON answer into v.
 func getJSON(url string, v any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s: %s", url, resp.Status, b)
-	}
-	return json.Unmarshal(b, v)
+	return httpjson.Get(context.Background(), 5*time.Second, url, v)
 }
 
 func currentSlot(t *testing.T, s *suite) uint64 {

@@ -2,7 +2,6 @@ package prysm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/stingerdvt/stinger/testnet/internal/httpjson"
 )
 
 // Config configures a chain.
@@ -344,40 +345,5 @@ func PostJSON(ctx context.Context, url string, body, v any) error {
 }
 
 func doJSON(ctx context.Context, method, url string, body, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", url, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s answered %d: %.300s", method, url, resp.StatusCode, strings.TrimSpace(string(raw)))
-	}
-	if v == nil {
-		return nil
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return fmt.Errorf("decode %s: %w", url, err)
-	}
-	return nil
+	return httpjson.Do(ctx, 10*time.Second, method, url, body, v)
 }
