@@ -59,14 +59,24 @@ func (s *Simulator) requestEpoch(w http.ResponseWriter, r *http.Request) (phase0
 	return phase0.Epoch(n), true
 }
 
-func (s *Simulator) handleAttesterDuties(w http.ResponseWriter, r *http.Request) {
+// requestEpochIndices reads a duty request's epoch (path) and validator indices (body); on a bad one it
+// answers 400 and returns false.
+func (s *Simulator) requestEpochIndices(w http.ResponseWriter, r *http.Request) (phase0.Epoch, []phase0.ValidatorIndex, bool) {
 	epoch, ok := s.requestEpoch(w, r)
 	if !ok {
-		return
+		return 0, nil, false
 	}
 	indices, err := parseIndices(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
+		return 0, nil, false
+	}
+	return epoch, indices, true
+}
+
+func (s *Simulator) handleAttesterDuties(w http.ResponseWriter, r *http.Request) {
+	epoch, indices, ok := s.requestEpochIndices(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -121,13 +131,8 @@ func (s *Simulator) handleProposerDuties(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Simulator) handleSyncDuties(w http.ResponseWriter, r *http.Request) {
-	epoch, ok := s.requestEpoch(w, r)
+	epoch, indices, ok := s.requestEpochIndices(w, r)
 	if !ok {
-		return
-	}
-	indices, err := parseIndices(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	s.mu.Lock()

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/attestantio/go-eth2-client/spec/altair"
 	"github.com/attestantio/go-eth2-client/spec/electra"
 	"github.com/attestantio/go-eth2-client/spec/phase0"
 
@@ -108,5 +110,114 @@ func TestClockDisparity(t *testing.T) {
 				t.Errorf("%s early: status %d (%s), want %d", tc.early, rec.Code, rec.Body, tc.want)
 			}
 		})
+	}
+}
+
+// TestSyncMessageBatchRejectsOnlyTheBadItems posts one batch of sync committee messages, most of them good
+// and one bad of each kind: the batch's signature check must isolate exactly the bad ones (and count the
+// wrongly signed one invalid), pool the good ones, and refuse the others for their own reasons.
+func TestSyncMessageBatchRejectsOnlyTheBadItems(t *testing.T) {
+	// 32 scored validators whose keys only the test holds, and 32 of the simulator's own.
+	keys, err := generateOwnKeys(32, seededReader(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: testGenesis}
+	cfg := DefaultConfig()
+	for _, sk := range keys {
+		var pk phase0.BLSPubKey
+		copy(pk[:], sk.PublicKey().Bytes())
+		cfg.Validators = append(cfg.Validators, pk)
+	}
+	cfg.ExtraValidators, cfg.Preset, cfg.Seed, cfg.GenesisTime, cfg.Clock = 32, "minimal", 7, testGenesis, clock
+	sim, err := New(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const slot = phase0.Slot(3)
+	clock.Set(testGenesis.Add(3*time.Second + 100*time.Millisecond))
+	if err := sim.AdvanceTo(slot); err != nil {
+		t.Fatal(err)
+	}
+	c := sim.chain
+	sc, err := c.syncCommittee(c.syncPeriod(c.epochOf(slot + 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inCommittee := map[phase0.ValidatorIndex]bool{}
+	var members []phase0.ValidatorIndex // scored members
+	for _, vi := range sc {
+		if !inCommittee[vi] && int(vi) < len(keys) {
+			members = append(members, vi)
+		}
+		inCommittee[vi] = true
+	}
+	if len(members) < 7 {
+		t.Fatalf("%d scored validators in the sync committee: pick another seed", len(members))
+	}
+	outsider := phase0.ValidatorIndex(0)
+	for inCommittee[outsider] {
+		outsider++
+	}
+	if int(outsider) >= len(keys) {
+		t.Fatal("every scored validator is in the sync committee: pick another seed")
+	}
+	head := c.blockAtOrBefore(slot).root
+	root, err := c.network.SigningRoot(sszRoot(head), signing.DomainSyncCommittee, c.epochOf(slot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := func(vi, signer phase0.ValidatorIndex, sl phase0.Slot) *altair.SyncCommitteeMessage {
+		sig := keys[signer].Sign(append([]byte(nil), root[:]...))
+		return &altair.SyncCommitteeMessage{Slot: sl, BeaconBlockRoot: head, ValidatorIndex: vi, Signature: toPhase0Sig(sig)}
+	}
+	undecodable := msg(members[4], members[4], slot)
+	undecodable.Signature = phase0.BLSSignature{0x01}
+	batch := []*altair.SyncCommitteeMessage{
+		msg(members[0], members[0], slot),
+		msg(members[1], members[1], slot),
+		msg(members[2], members[3], slot), // 2: signed by another validator
+		msg(members[3], members[3], slot),
+		undecodable,                     // 4
+		msg(outsider, outsider, slot),   // 5: not in the sync committee
+		msg(members[5], members[5], 40), // 6: a future slot
+		nil,                             // 7
+		msg(members[6], members[6], slot),
+	}
+	wantBad := map[int]string{2: "invalid signature", 4: "decode signature", 5: "not in the sync committee",
+		6: "not the current slot", 7: "null message"}
+	before := sim.Stats().ByType[DutySyncCommittee].InvalidSignatures
+	body, err := json.Marshal(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	sim.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/eth/v1/beacon/pool/sync_committees", bytes.NewReader(body)))
+	var resp apiError
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("status %d body %s: %v", rec.Code, rec.Body, err)
+	}
+	if rec.Code != http.StatusBadRequest || len(resp.Failures) != len(wantBad) {
+		t.Fatalf("status %d failures %+v, want 400 with items %v", rec.Code, resp.Failures, wantBad)
+	}
+	for _, f := range resp.Failures {
+		if want, ok := wantBad[f.Index]; !ok || !strings.Contains(f.Message, want) {
+			t.Errorf("failure %d %q, want %q", f.Index, f.Message, want)
+		}
+	}
+	if got := sim.Stats().ByType[DutySyncCommittee].InvalidSignatures - before; got != 2 {
+		t.Errorf("%d more invalid sync committee signatures, want 2 (the wrongly signed and the undecodable)", got)
+	}
+	pooled := sim.pools.sync[syncKey{slot, head}]
+	for i, m := range batch {
+		if _, bad := wantBad[i]; bad {
+			continue
+		}
+		if _, ok := pooled[m.ValidatorIndex]; !ok {
+			t.Errorf("item %d (validator %d) not pooled", i, m.ValidatorIndex)
+		}
+	}
+	if _, ok := pooled[members[2]]; ok {
+		t.Errorf("the wrongly signed message of validator %d was pooled", members[2])
 	}
 }
