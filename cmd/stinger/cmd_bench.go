@@ -29,7 +29,7 @@ func newBenchDutiesCmd() *cobra.Command {
 		Short: "Measure duty latency, CPU and memory of N local nodes at several cluster sizes",
 		Long: `For each --validators size, starts a process devnet on 127.0.0.1 (the beacon chain simulator and --nodes
 "stinger run" processes; keys from a trusted dealer, no execution chain), waits --warmup-slots slots
-after genesis, measures --epochs epochs and reports per node its CPU time and memory (from /proc), per
+after genesis and after every node is ready, measures --epochs epochs and reports per node its CPU time and memory (from /proc), per
 duty type the outcomes and the latency from slot start to broadcast (p50, p99, max, from each node's
 GET /v1/duties), and the simulator's score (attestations correct within their slot). Each size's data
 and logs stay in --dir/v<size>. Linux only (reads /proc).`,
@@ -63,7 +63,7 @@ and logs stay in --dir/v<size>. Linux only (reads /proc).`,
 	fl.StringVar(&opts.Preset, "preset", opts.Preset, "consensus preset: minimal or mainnet")
 	fl.DurationVar(&opts.Slot, "slot", opts.Slot, "slot duration (whole seconds)")
 	fl.IntVar(&opts.Epochs, "epochs", opts.Epochs, "epochs measured")
-	fl.IntVar(&opts.WarmupSlots, "warmup-slots", opts.WarmupSlots, "slots after genesis not measured")
+	fl.IntVar(&opts.WarmupSlots, "warmup-slots", opts.WarmupSlots, "slots not measured after genesis and after every node is ready (/readyz)")
 	fl.StringVar(&opts.Dir, "dir", opts.Dir, "directory for the devnets (one per size: DIR/v<validators>), kept for the logs")
 	fl.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd

@@ -32,7 +32,9 @@ type Options struct {
 	// Preset is minimal or mainnet; Slot the slot duration.
 	Preset string
 	Slot   time.Duration
-	// Epochs is the measured window in epochs; WarmupSlots the slots after genesis not measured.
+	// Epochs is the measured window in epochs; WarmupSlots the slots not measured after genesis and
+	// after every node is ready (its /readyz answers 200: at 10,000 validators nodes take a minute or
+	// two to check their deposits first).
 	Epochs      int
 	WarmupSlots int
 	// ProcRoot is where the proc file system is mounted ("/proc").
@@ -198,7 +200,14 @@ func measure(ctx context.Context, o *Options, validators int) Result {
 		return fail(err)
 	}
 	slotStart := func(s uint64) time.Time { return genesis.Add(time.Duration(s) * o.Slot) }
+	ready, err := waitReady(ctx, &m, readyTimeout)
+	if err != nil {
+		return fail(err)
+	}
 	r.FirstSlot = uint64(o.WarmupSlots)
+	if ready.After(genesis) {
+		r.FirstSlot += uint64(ready.Sub(genesis) / o.Slot)
+	}
 	r.LastSlot = r.FirstSlot + uint64(o.Epochs)*preset.SlotsPerEpoch - 1
 	// Samples are taken a twelfth of a slot before each boundary: every duty of the slot before is done
 	// by then (or late), and the next slot's duties are not yet expected by the simulator.
@@ -378,6 +387,32 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 		return ctx.Err()
 	case <-timer.C:
 		return nil
+	}
+}
+
+// readyTimeout bounds the wait for the nodes' readiness.
+const readyTimeout = 10 * time.Minute
+
+// waitReady polls every node's /readyz until all answer 200 and returns when that was.
+func waitReady(ctx context.Context, m *devnet.Manifest, timeout time.Duration) (time.Time, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		var notReady error
+		for _, n := range m.Nodes {
+			if err := getJSON(ctx, n.API+"/readyz", nil); err != nil {
+				notReady = fmt.Errorf("%s not ready: %w", n.Name, err)
+				break
+			}
+		}
+		if notReady == nil {
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("nodes not ready after %s: %w", timeout, notReady)
+		}
+		if err := sleepUntil(ctx, time.Now().Add(500*time.Millisecond)); err != nil {
+			return time.Time{}, err
+		}
 	}
 }
 

@@ -2,12 +2,18 @@ package bench
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stingerdvt/stinger/duties"
 	"github.com/stingerdvt/stinger/testnet/beaconsim"
+	"github.com/stingerdvt/stinger/testnet/devnet"
 )
 
 func TestOptionsValidateNamesTheFlag(t *testing.T) {
@@ -132,4 +138,55 @@ func result1000() *Result {
 	r.AllDuties = r.NodeDuties[0].Duties
 	r.Targets = targets(r)
 	return r
+}
+
+// TestWaitReady waits until every node's /readyz answers 200, and gives up after the timeout naming the
+// node that is not ready.
+func TestWaitReady(t *testing.T) {
+	tests := []struct {
+		name       string
+		notReady   [2]int32 // 503 answers before 200, per node (-1: never ready)
+		timeout    time.Duration
+		wantErr    string
+		wantPolled bool
+	}{
+		{name: "ready at once", timeout: time.Second},
+		{name: "second node ready after 2 polls", notReady: [2]int32{0, 2}, timeout: 10 * time.Second, wantPolled: true},
+		{name: "never ready", notReady: [2]int32{0, -1}, timeout: 700 * time.Millisecond, wantErr: "node1 not ready"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &devnet.Manifest{}
+			for i := range 2 {
+				var calls atomic.Int32
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path != "/readyz" {
+						http.NotFound(w, r)
+						return
+					}
+					if n := tt.notReady[i]; n < 0 || calls.Add(1) <= n {
+						http.Error(w, `{"status":"initializing"}`, http.StatusServiceUnavailable)
+						return
+					}
+					_, _ = w.Write([]byte(`{"status":"healthy"}`))
+				}))
+				t.Cleanup(srv.Close)
+				m.Nodes = append(m.Nodes, devnet.NodeInfo{Name: fmt.Sprintf("node%d", i), API: srv.URL})
+			}
+			start := time.Now()
+			at, err := waitReady(context.Background(), m, tt.timeout)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if at.Before(start) || (tt.wantPolled && at.Sub(start) < time.Second) {
+				t.Fatalf("ready %s after the start, want %s", at.Sub(start), map[bool]string{true: ">= 1s (2 polls of 500 ms)", false: ">= 0"}[tt.wantPolled])
+			}
+		})
+	}
 }
