@@ -142,15 +142,13 @@ func (s *scheduler) slot(ctx context.Context, slot phase0.Slot) {
 	if err := s.resolveIndices(ctx); err != nil {
 		s.log.Warn("resolve validator indices", zap.Error(err))
 	}
-	fetches := []struct {
+	type fetch struct {
 		kind  dutyKind
 		epoch phase0.Epoch
-	}{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}, {kindSync, epoch}}
+	}
+	fetches := []fetch{{kindProposer, epoch}, {kindAttester, epoch}, {kindAttester, epoch + 1}, {kindSync, epoch}}
 	if s.timer.Epoch(slot+1) != epoch { // the ahead duties of the next epoch's first slot
-		fetches = append(fetches, struct {
-			kind  dutyKind
-			epoch phase0.Epoch
-		}{kindSync, epoch + 1})
+		fetches = append(fetches, fetch{kindSync, epoch + 1})
 	}
 	for _, f := range fetches {
 		if s.have(f.kind, f.epoch) {
@@ -218,6 +216,22 @@ func (s *scheduler) headOf(slot phase0.Slot) <-chan struct{} {
 	return ch
 }
 
+// closedChan returns a closed channel: a wait on it is over at once.
+func closedChan() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}
+
+// closeOnce closes ch unless it is closed already.
+func closeOnce(ch chan struct{}) {
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
 // sawHead records a head event for slot: the duties waiting for it (or an earlier slot's head) go.
 func (s *scheduler) sawHead(slot phase0.Slot) {
 	s.mu.Lock()
@@ -227,20 +241,14 @@ func (s *scheduler) sawHead(slot phase0.Slot) {
 	}
 	for sl, ch := range s.heads {
 		if sl <= slot {
-			select {
-			case <-ch:
-			default:
-				close(ch)
-			}
+			closeOnce(ch)
 		}
 		if sl+4 < slot {
 			delete(s.heads, sl)
 		}
 	}
 	if s.heads[slot] == nil {
-		ch := make(chan struct{})
-		close(ch)
-		s.heads[slot] = ch
+		s.heads[slot] = closedChan()
 	}
 }
 
@@ -259,9 +267,7 @@ func (s *scheduler) doneOf(duty Duty) <-chan struct{} {
 	if ch, ok := s.emitted[duty]; ok {
 		return ch
 	}
-	ch := make(chan struct{})
-	close(ch)
-	return ch
+	return closedChan()
 }
 
 // finished records that duty is done (every validator's outcome known, or the duty dropped).
@@ -269,11 +275,7 @@ func (s *scheduler) finished(duty Duty) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ch, ok := s.emitted[duty]; ok {
-		select {
-		case <-ch:
-		default:
-			close(ch)
-		}
+		closeOnce(ch)
 	}
 }
 

@@ -177,19 +177,29 @@ func (s *Simulator) verifyAttestations(pending []pendingAttestation) ([]pendingA
 		items = append(items, bls.BatchItem{PublicKey: s.keys.pubKeys[p.att.AttesterIndex], Message: msg, Signature: p.sig})
 		verified = append(verified, p)
 	}
+	bad, err := s.verifyBatch(items)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return verified, bad, failures, nil
+}
+
+// verifyBatch verifies items as one batch (bisected on failure) and returns the positions of the invalid
+// ones. It needs no lock.
+func (s *Simulator) verifyBatch(items []bls.BatchItem) (map[int]bool, error) {
 	bad := map[int]bool{}
 	if len(items) == 0 {
-		return verified, bad, failures, nil
+		return bad, nil
 	}
 	s.checks.Add(uint64(len(items)))
 	invalid, err := bls.FindInvalid(items, rand.Reader)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("verify signatures: %w", err)
+		return nil, fmt.Errorf("verify signatures: %w", err)
 	}
 	for _, i := range invalid {
 		bad[i] = true
 	}
-	return verified, bad, failures, nil
+	return bad, nil
 }
 
 // acceptAttestations scores verified attestations, rejects slashable ones and pools the rest.

@@ -1,7 +1,6 @@
 package beaconsim
 
 import (
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -81,17 +80,10 @@ func (s *Simulator) handleSubmitSyncMessages(w http.ResponseWriter, r *http.Requ
 		pending = append(pending, p)
 		items = append(items, item)
 	}
-	bad := map[int]bool{}
-	if len(items) > 0 {
-		s.checks.Add(uint64(len(items)))
-		invalid, err := bls.FindInvalid(items, rand.Reader)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, fmt.Sprintf("verify signatures: %v", err))
-			return
-		}
-		for _, i := range invalid {
-			bad[i] = true
-		}
+	bad, err := s.verifyBatch(items)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
 	}
 	s.mu.Lock()
 	for i, p := range pending {

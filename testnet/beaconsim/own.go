@@ -17,21 +17,24 @@ type ownBatch struct {
 	sync []ownSyncMessage
 }
 
-type ownAttestation struct {
+// ownSig is one signature an own validator makes over a signing root.
+type ownSig struct {
 	validator   phase0.ValidatorIndex
-	data        *phase0.AttestationData
-	dataRoot    phase0.Root
 	signingRoot phase0.Root
-	committee   phase0.CommitteeIndex
-	position    uint64
 	sig         *bls.Signature
 }
 
+type ownAttestation struct {
+	ownSig
+	data      *phase0.AttestationData
+	dataRoot  phase0.Root
+	committee phase0.CommitteeIndex
+	position  uint64
+}
+
 type ownSyncMessage struct {
-	validator   phase0.ValidatorIndex
-	root        phase0.Root // the head block root signed
-	signingRoot phase0.Root
-	sig         *bls.Signature
+	ownSig
+	root phase0.Root // the head block root signed
 }
 
 // ownWork collects what the simulator's own validators sign for slot: their attestations (honest, for
@@ -55,8 +58,8 @@ func (s *Simulator) ownWork(slot phase0.Slot) (*ownBatch, error) {
 	for ci, committee := range d.committees[uint64(slot)%c.preset.SlotsPerEpoch] {
 		for pos, vi := range committee {
 			if c.validators[vi].own {
-				b.atts = append(b.atts, ownAttestation{validator: vi, data: data, dataRoot: dataRoot,
-					signingRoot: attRoot, committee: phase0.CommitteeIndex(ci), position: uint64(pos)})
+				b.atts = append(b.atts, ownAttestation{ownSig: ownSig{validator: vi, signingRoot: attRoot}, data: data,
+					dataRoot: dataRoot, committee: phase0.CommitteeIndex(ci), position: uint64(pos)})
 			}
 		}
 	}
@@ -73,7 +76,7 @@ func (s *Simulator) ownWork(slot phase0.Slot) (*ownBatch, error) {
 	for _, vi := range sc {
 		if c.validators[vi].own && !done[vi] {
 			done[vi] = true
-			b.sync = append(b.sync, ownSyncMessage{validator: vi, root: root, signingRoot: syncRoot})
+			b.sync = append(b.sync, ownSyncMessage{ownSig: ownSig{validator: vi, signingRoot: syncRoot}, root: root})
 		}
 	}
 	return b, nil
@@ -81,26 +84,24 @@ func (s *Simulator) ownWork(slot phase0.Slot) (*ownBatch, error) {
 
 // sign signs every message of b with the keyring (which never changes: no lock needed).
 func (b *ownBatch) sign(k *keyring) error {
+	sigs := make([]*ownSig, 0, len(b.atts)+len(b.sync))
 	for i := range b.atts {
-		a := &b.atts[i]
-		sig, err := k.sign(a.validator, a.signingRoot)
-		if err != nil {
-			return err
-		}
-		a.sig = sig
+		sigs = append(sigs, &b.atts[i].ownSig)
 	}
 	for i := range b.sync {
-		m := &b.sync[i]
-		sig, err := k.sign(m.validator, m.signingRoot)
+		sigs = append(sigs, &b.sync[i].ownSig)
+	}
+	for _, o := range sigs {
+		sig, err := k.sign(o.validator, o.signingRoot)
 		if err != nil {
 			return err
 		}
-		m.sig = sig
+		o.sig = sig
 	}
 	return nil
 }
 
-// apply puts b's signed messages into the pools. Called with s.mu held.
+// applyOwn puts b's signed messages into the pools. Called with s.mu held.
 func (s *Simulator) applyOwn(b *ownBatch) {
 	for _, a := range b.atts {
 		s.pools.addAttestation(a.dataRoot, a.data, a.committee, a.position, a.sig)
